@@ -1,0 +1,28 @@
+#pragma once
+// Options shared by the commands that simulate a scenario.
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "bindings/cli/scenario_input.hpp"
+
+namespace vtrial::cli {
+
+struct CommonOptions {
+  std::string scenario;
+  ScenarioOverrides overrides;
+  std::string trials_text, seed_text;
+  int threads = 0;
+  std::string output;
+  bool json = false;
+  bool help = false;
+};
+
+// Adds --trials --seed --threads --set --output --json --help and the positional scenario.
+void add_common_options(boost::program_options::options_description& options, CommonOptions& common);
+// Parses; throws UsageError on malformed input. Returns false when --help was printed.
+bool parse_command_line(const std::vector<std::string>& args, const std::string& usage,
+                        boost::program_options::options_description& options, CommonOptions& common);
+
+}  // namespace vtrial::cli

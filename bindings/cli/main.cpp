@@ -1,0 +1,43 @@
+// vtrial: the command line. Errors from anywhere below are caught here, once, and become one
+// clear line on stderr and a non-zero exit status.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "bindings/cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: vtrial COMMAND [options]\n\n"
+    "commands:\n"
+    "  run SCENARIO        simulate a design: power per endpoint with Monte Carlo intervals, HDF5 output\n"
+    "  validate SCENARIO   check a scenario and print it with every default resolved\n\n"
+    "`vtrial COMMAND --help` describes a command's options.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+    std::cout << kUsage;
+    return all.empty() ? 2 : 0;
+  }
+  if (all[0] == "--version") {
+    std::cout << "vtrial " << VTRIAL_VERSION << "\n";
+    return 0;
+  }
+  const std::vector<std::string> rest(all.begin() + 1, all.end());
+  try {
+    if (all[0] == "run") return vtrial::cli::run_command(rest);
+    if (all[0] == "validate") return vtrial::cli::validate_command(rest);
+    std::cerr << "vtrial: unknown command '" << all[0] << "'\n" << kUsage;
+    return 2;
+  } catch (const vtrial::cli::UsageError& e) {
+    std::cerr << "vtrial " << all[0] << ": " << e.message << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "vtrial: error: " << e.what() << "\n";
+    return 1;
+  }
+}

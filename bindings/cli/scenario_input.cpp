@@ -1,0 +1,22 @@
+#include "bindings/cli/scenario_input.hpp"
+
+#include <filesystem>
+
+#include "engine/settings.hpp"
+
+namespace vtrial::cli {
+
+Scenario load_scenario(const std::string& path, const ScenarioOverrides& overrides) {
+  Settings settings = Settings::from_file(path);
+  for (const auto& a : overrides.assignments) settings.apply_override(a);
+  // Shorthands go through the same path as --set, so they are validated and recorded alike.
+  if (overrides.trials) settings.apply_override("simulation.trials=" + *overrides.trials);
+  if (overrides.seed) settings.apply_override("simulation.seed=" + *overrides.seed);
+  return read_scenario(settings);
+}
+
+std::string default_output_path(const std::string& scenario_path, const std::string& suffix) {
+  return std::filesystem::path(scenario_path).stem().string() + suffix + ".h5";
+}
+
+}  // namespace vtrial::cli

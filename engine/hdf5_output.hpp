@@ -1,0 +1,41 @@
+#pragma once
+// Writes one run's results to HDF5 without ever leaving a half-written file under the final
+// name: everything goes to a temporary file beside it, renamed over the target only by
+// commit(). If the run fails (or commit() is never called), the temporary file is removed and
+// any existing file at the target is untouched. Raw HDF5 calls stay in hdf5_output.cpp.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/result_table.hpp"
+
+namespace vtrial {
+
+class Hdf5Output {
+ public:
+  explicit Hdf5Output(std::string final_path);
+  ~Hdf5Output();
+  Hdf5Output(const Hdf5Output&) = delete;
+  Hdf5Output& operator=(const Hdf5Output&) = delete;
+
+  void root_attribute(const std::string& name, const std::string& value);
+  void root_attribute(const std::string& name, double value);
+  void root_attribute(const std::string& name, std::int64_t value);
+  // One 1-D dataset per column under /group (created if absent); integer columns as int64.
+  void write_table(const std::string& group, const ResultTable& table);
+  void write_strings(const std::string& group, const std::string& name, const std::vector<std::string>& values);
+  void group_attribute(const std::string& group, const std::string& name, const std::string& value);
+
+  // Closes the file and atomically renames it to the final path.
+  void commit();
+  const std::string& temporary_path() const { return temp_path_; }
+
+ private:
+  struct File;
+  std::string final_path_;
+  std::string temp_path_;
+  std::unique_ptr<File> file_;
+  bool committed_ = false;
+};
+
+}  // namespace vtrial

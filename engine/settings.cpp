@@ -1,0 +1,329 @@
+#include "engine/settings.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace vtrial {
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(path);
+  while (std::getline(in, part, '.')) parts.push_back(part);
+  return parts;
+}
+
+std::string format_number(double x) {
+  std::ostringstream out;
+  out.precision(15);
+  out << x;
+  return out.str();
+}
+
+std::string node_kind(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Null: return "nothing";
+    default: return "'" + node.Scalar() + "'";
+  }
+}
+
+// Levenshtein distance, to suggest the key a user probably meant.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool parse_date(const std::string& s, std::int64_t& days) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  char dash1 = 0, dash2 = 0;
+  std::istringstream in(s);
+  if (!(in >> y >> dash1 >> m >> dash2 >> d) || dash1 != '-' || dash2 != '-' || !in.eof()) return false;
+  static constexpr unsigned month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1 || d > month_days[m - 1]) return false;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (m == 2 && d == 29 && !leap) return false;
+  days = days_from_civil(y, m, d);
+  return true;
+}
+
+}  // namespace
+
+Range Range::at_least(double lo) { return {lo, std::numeric_limits<double>::infinity(), false, false}; }
+Range Range::positive() { return {0.0, std::numeric_limits<double>::infinity(), true, false}; }
+Range Range::probability() { return {0.0, 1.0, false, false}; }
+Range Range::open_unit() { return {0.0, 1.0, true, true}; }
+
+bool Range::contains(double x) const {
+  if (std::isnan(x)) return false;
+  const bool above = low_open ? x > low : x >= low;
+  const bool below = high_open ? x < high : x <= high;
+  return above && below && std::isfinite(x);
+}
+
+std::string Range::describe() const {
+  if (std::isinf(high)) return std::string("a number ") + (low_open ? "> " : ">= ") + format_number(low);
+  return std::string("a number in ") + (low_open ? "(" : "[") + format_number(low) + ", " + format_number(high) +
+         (high_open ? ")" : "]");
+}
+
+Settings::Settings(YAML::Node root, std::string source) : root_(std::move(root)), source_(std::move(source)) {
+  if (!root_.IsDefined() || root_.IsNull()) root_ = YAML::Node(YAML::NodeType::Map);
+  if (!root_.IsMap()) throw SettingsError(source_ + ": a scenario must be a YAML mapping of sections");
+}
+
+Settings Settings::from_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw SettingsError(path + ": cannot open scenario file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return from_string(text.str(), path);
+}
+
+Settings Settings::from_string(const std::string& yaml_text, const std::string& source_name) {
+  try {
+    return Settings(YAML::Load(yaml_text), source_name);
+  } catch (const YAML::Exception& e) {
+    throw SettingsError(source_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                        ": not valid YAML: " + e.msg);
+  }
+}
+
+void Settings::apply_override(const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw SettingsError("--set " + assignment + ": expected key.path=value, e.g. --set trial.patients=120");
+  const std::string path = assignment.substr(0, eq);
+  const std::string value = assignment.substr(eq + 1);
+  YAML::Node parsed;
+  try {
+    parsed = YAML::Load(value);
+  } catch (const YAML::Exception& e) {
+    throw SettingsError("--set " + assignment + ": value is not valid YAML: " + e.msg);
+  }
+  const auto parts = split_path(path);
+  // yaml-cpp's operator[] on a non-const node creates missing maps; walk with explicit copies so
+  // that an override below a scalar is reported instead of silently replacing it.
+  std::vector<YAML::Node> chain{root_};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    YAML::Node child = chain.back()[parts[i]];
+    if (child.IsDefined() && !child.IsNull() && !child.IsMap())
+      throw SettingsError("--set " + assignment + ": '" + parts[i] + "' is not a section");
+    if (!child.IsDefined() || child.IsNull()) chain.back()[parts[i]] = YAML::Node(YAML::NodeType::Map);
+    chain.push_back(chain.back()[parts[i]]);
+  }
+  chain.back()[parts.back()] = parsed;
+  overrides_[path] = assignment;
+}
+
+YAML::Node Settings::find(const std::string& path) const {
+  // Walk through const references and rebind with reset(): yaml-cpp's non-const operator[]
+  // would insert missing keys and Node assignment would overwrite values.
+  YAML::Node node;
+  node.reset(root_);
+  for (const auto& part : split_path(path)) {
+    if (!node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+    const YAML::Node& cnode = node;
+    YAML::Node child = cnode[part];
+    if (!child.IsDefined()) return child;
+    node.reset(child);
+  }
+  return node;
+}
+
+bool Settings::has(const std::string& path) const {
+  const YAML::Node n = find(path);
+  return n.IsDefined() && !n.IsNull();
+}
+
+std::string Settings::where(const std::string& path) const {
+  if (auto it = overrides_.find(path); it != overrides_.end()) return "--set " + it->second;
+  const YAML::Node node = find(path);
+  if (node.IsDefined() && node.Mark().line >= 0)
+    return source_ + ":" + std::to_string(node.Mark().line + 1) + ":" + std::to_string(node.Mark().column + 1);
+  return source_;
+}
+
+void Settings::fail(const std::string& path, const std::string& problem) const {
+  throw SettingsError(where(path) + ": " + path + ": " + problem);
+}
+
+void Settings::record(const std::string& path, const YAML::Node& value) {
+  const auto parts = split_path(path);
+  std::string prefix;
+  for (const auto& part : parts) {
+    prefix += prefix.empty() ? part : "." + part;
+    read_.insert(prefix);
+  }
+  if (!resolved_.IsDefined() || resolved_.IsNull()) resolved_ = YAML::Node(YAML::NodeType::Map);
+  std::vector<YAML::Node> chain{resolved_};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (!chain.back()[parts[i]].IsMap()) chain.back()[parts[i]] = YAML::Node(YAML::NodeType::Map);
+    chain.push_back(chain.back()[parts[i]]);
+  }
+  chain.back()[parts.back()] = value;
+}
+
+double Settings::real(const std::string& path, double fallback, const Range& range) {
+  const YAML::Node node = find(path);
+  double value = fallback;
+  if (node.IsDefined() && !node.IsNull()) {
+    bool ok = node.IsScalar();
+    if (ok) {
+      const std::string& s = node.Scalar();
+      const char* end = s.data() + s.size();
+      auto [ptr, ec] = std::from_chars(s.data(), end, value);
+      ok = ec == std::errc() && ptr == end;
+    }
+    if (!ok) fail(path, "expected " + range.describe() + ", got " + node_kind(node));
+  }
+  if (!range.contains(value)) fail(path, "expected " + range.describe() + ", got " + format_number(value));
+  record(path, YAML::Node(value));
+  return value;
+}
+
+std::int64_t Settings::integer(const std::string& path, std::int64_t fallback, std::int64_t low, std::int64_t high) {
+  const YAML::Node node = find(path);
+  std::int64_t value = fallback;
+  const std::string accepted = "an integer from " + std::to_string(low) + " to " + std::to_string(high);
+  if (node.IsDefined() && !node.IsNull()) {
+    bool ok = node.IsScalar();
+    if (ok) {
+      const std::string& s = node.Scalar();
+      const char* end = s.data() + s.size();
+      auto [ptr, ec] = std::from_chars(s.data(), end, value);
+      ok = ec == std::errc() && ptr == end;
+    }
+    if (!ok) fail(path, "expected " + accepted + ", got " + node_kind(node));
+  }
+  if (value < low || value > high) fail(path, "expected " + accepted + ", got " + std::to_string(value));
+  record(path, YAML::Node(value));
+  return value;
+}
+
+bool Settings::boolean(const std::string& path, bool fallback) {
+  const YAML::Node node = find(path);
+  bool value = fallback;
+  if (node.IsDefined() && !node.IsNull()) {
+    const std::string s = node.IsScalar() ? node.Scalar() : "";
+    if (s == "true") value = true;
+    else if (s == "false") value = false;
+    else fail(path, "expected true or false, got " + node_kind(node));
+  }
+  record(path, YAML::Node(value));
+  return value;
+}
+
+std::string Settings::choice(const std::string& path, const std::string& fallback,
+                             const std::vector<std::string>& accepted) {
+  const YAML::Node node = find(path);
+  std::string value = fallback;
+  std::string list;
+  for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
+  if (node.IsDefined() && !node.IsNull()) {
+    if (!node.IsScalar()) fail(path, "expected one of: " + list + "; got " + node_kind(node));
+    value = node.Scalar();
+  }
+  if (std::find(accepted.begin(), accepted.end(), value) == accepted.end())
+    fail(path, "expected one of: " + list + "; got '" + value + "'");
+  record(path, YAML::Node(value));
+  return value;
+}
+
+std::string Settings::text(const std::string& path, const std::string& fallback) {
+  const YAML::Node node = find(path);
+  std::string value = fallback;
+  if (node.IsDefined() && !node.IsNull()) {
+    if (!node.IsScalar()) fail(path, "expected text, got " + node_kind(node));
+    value = node.Scalar();
+  }
+  record(path, YAML::Node(value));
+  return value;
+}
+
+std::int64_t Settings::date(const std::string& path, const std::string& fallback) {
+  const YAML::Node node = find(path);
+  std::string value = fallback;
+  if (node.IsDefined() && !node.IsNull()) {
+    if (!node.IsScalar()) fail(path, "expected a date YYYY-MM-DD, got " + node_kind(node));
+    value = node.Scalar();
+  }
+  std::int64_t days = 0;
+  if (!parse_date(value, days)) fail(path, "expected a date YYYY-MM-DD, got '" + value + "'");
+  record(path, YAML::Node(value));
+  return days;
+}
+
+void Settings::check_unread(const YAML::Node& node, const std::string& prefix) const {
+  if (!node.IsMap()) return;
+  for (const auto& entry : node) {
+    const std::string key = entry.first.as<std::string>();
+    const std::string path = prefix.empty() ? key : prefix + "." + key;
+    if (read_.count(path) == 0) {
+      std::vector<std::string> siblings;
+      for (const auto& r : read_) {
+        const bool under = prefix.empty() ? r.find('.') == std::string::npos
+                                          : r.rfind(prefix + ".", 0) == 0 &&
+                                                r.find('.', prefix.size() + 1) == std::string::npos;
+        if (under) siblings.push_back(prefix.empty() ? r : r.substr(prefix.size() + 1));
+      }
+      std::string message = "unknown key '" + path + "'";
+      std::string best;
+      std::size_t best_distance = 3;
+      for (const auto& s : siblings) {
+        const std::size_t d = edit_distance(s, key);
+        if (d < best_distance) best_distance = d, best = s;
+      }
+      if (!best.empty()) message += " (did you mean '" + best + "'?)";
+      std::string list;
+      for (const auto& s : siblings) list += (list.empty() ? "" : ", ") + s;
+      message += prefix.empty() ? "; accepted sections: " : "; accepted keys under '" + prefix + "': ";
+      message += list.empty() ? "(none)" : list;
+      std::string location = source_;
+      if (auto it = overrides_.find(path); it != overrides_.end()) location = "--set " + it->second;
+      else if (entry.first.Mark().line >= 0)
+        location += ":" + std::to_string(entry.first.Mark().line + 1) + ":" + std::to_string(entry.first.Mark().column + 1);
+      throw SettingsError(location + ": " + message);
+    }
+    // A section given where a scalar key is expected is caught by the getter; descend only
+    // into sections the program actually reads as sections.
+    if (entry.second.IsMap()) check_unread(entry.second, path);
+  }
+}
+
+void Settings::finish() const { check_unread(root_, ""); }
+
+std::string Settings::resolved_yaml() const {
+  YAML::Emitter out;
+  out << resolved_;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace vtrial

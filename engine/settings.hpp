@@ -1,0 +1,80 @@
+#pragma once
+// A validated view of a YAML document. Every key the program understands is read through one
+// of the typed getters below, which record the resolved value (given or default). After all
+// reads, finish() rejects any key that was never read, so a typo never silently falls back
+// to a default. Errors name the key path, the file, line and column, and what is accepted.
+#include <cstdint>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+namespace vtrial {
+
+class SettingsError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// An interval of accepted real values, with open or closed ends.
+struct Range {
+  double low;
+  double high;
+  bool low_open = false;
+  bool high_open = false;
+
+  static Range closed(double lo, double hi) { return {lo, hi, false, false}; }
+  static Range at_least(double lo);
+  static Range positive();     // (0, inf)
+  static Range probability();  // [0, 1]
+  static Range open_unit();    // (0, 1)
+  bool contains(double x) const;
+  std::string describe() const;  // e.g. "a number in (0, 1)"
+};
+
+class Settings {
+ public:
+  static Settings from_file(const std::string& path);
+  static Settings from_string(const std::string& yaml_text, const std::string& source_name);
+
+  // Applies "key.path=value" from the command line; the value is parsed as YAML scalar text and
+  // later validated by the same getter as the file's value. Unknown paths fail in finish().
+  void apply_override(const std::string& assignment);
+
+  double real(const std::string& path, double fallback, const Range& range);
+  std::int64_t integer(const std::string& path, std::int64_t fallback, std::int64_t low, std::int64_t high);
+  bool boolean(const std::string& path, bool fallback);
+  std::string choice(const std::string& path, const std::string& fallback, const std::vector<std::string>& accepted);
+  std::string text(const std::string& path, const std::string& fallback);
+  // A calendar date written YYYY-MM-DD; returned as days since 1970-01-01.
+  std::int64_t date(const std::string& path, const std::string& fallback);
+  bool has(const std::string& path) const;
+
+  // Throws SettingsError for the first key that no getter read, listing its accepted siblings.
+  void finish() const;
+
+  // The resolved scenario (every key read, with its value) as YAML text.
+  std::string resolved_yaml() const;
+  const std::string& source_name() const { return source_; }
+
+  // Builds a "where: key: problem" message for a key; also used by cross-key checks.
+  [[noreturn]] void fail(const std::string& path, const std::string& problem) const;
+
+ private:
+  Settings(YAML::Node root, std::string source);
+  YAML::Node find(const std::string& path) const;
+  std::string where(const std::string& path) const;
+  void record(const std::string& path, const YAML::Node& value);
+  void check_unread(const YAML::Node& node, const std::string& prefix) const;
+
+  YAML::Node root_;
+  std::string source_;
+  std::set<std::string> read_;                   // every path (and prefix) a getter asked for
+  std::map<std::string, std::string> overrides_;  // path -> "--set" text, for messages
+  YAML::Node resolved_;
+};
+
+}  // namespace vtrial

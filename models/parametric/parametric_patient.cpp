@@ -1,0 +1,49 @@
+#include "models/parametric/parametric_patient.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <boost/random/normal_distribution.hpp>
+
+#include "engine/random_stream.hpp"
+#include "models/stream_purpose.hpp"
+#include "models/visit_schedule.hpp"
+
+namespace vtrial {
+
+ParametricPatient::ParametricPatient(const ParametricParams& params, const TrialDesign& design,
+                                     const DropoutParams& dropout)
+    : params_(params),
+      design_(design),
+      // median = scale * ln(2)^(1/shape)
+      weibull_scale_days_(params.control_median_days_to_negative / std::pow(std::log(2.0), 1.0 / params.shape)),
+      dropout_per_day_(dropout.rate_per_year / 365.25) {}
+
+void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Trajectory*) {
+  // One unit-exponential per purpose: the same person in either arm, so the arm changes only
+  // the hazard, never the draw (common random numbers).
+  RandomStream negative_stream({key.seed, key.trial, key.slot, purpose_id(StreamPurpose::time_to_negative)});
+  const double e = -std::log(negative_stream.uniform_open01());
+  const double hazard_multiplier = out.arm == 1 ? params_.il2_hazard_ratio : 1.0;
+  // Proportional hazards on a Weibull: S1(t) = S0(t)^HR  =>  T1 = scale * (E / HR)^(1/shape).
+  const double true_negative_day = weibull_scale_days_ * std::pow(e / hazard_multiplier, 1.0 / params_.shape);
+
+  double dropout_day = std::numeric_limits<double>::infinity();
+  if (dropout_per_day_ > 0) {
+    RandomStream dropout_stream({key.seed, key.trial, key.slot, purpose_id(StreamPurpose::dropout)});
+    dropout_day = -std::log(dropout_stream.uniform_open01()) / dropout_per_day_;
+  }
+  const ObservedCourse seen =
+      observe_course(true_negative_day, dropout_day, design_.follow_up_days, design_.visit_interval_days);
+  out.time_days = seen.time_days;
+  out.event = seen.event ? 1 : 0;
+  out.dropped_out = seen.dropped_out ? 1 : 0;
+
+  RandomStream nk_stream({key.seed, key.trial, key.slot, purpose_id(StreamPurpose::nk_change)});
+  boost::random::normal_distribution<double> standard_normal(0.0, 1.0);
+  const double z = standard_normal(nk_stream);
+  out.nk_change = (out.arm == 1 ? params_.il2_nk_change_mean : params_.control_nk_change_mean) + params_.nk_change_sd * z;
+  out.screened = 1;
+}
+
+}  // namespace vtrial

@@ -1,0 +1,31 @@
+#pragma once
+// The one interface both patient models implement. The trial asks for the course of the
+// virtual patient in slot `slot` of trial `trial` on a given arm. A model must draw only from
+// streams keyed by (seed, trial, slot, purpose) and must draw the same numbers whichever arm
+// it is asked for, so slot k is the same person in either arm and at any sample size.
+#include <cstdint>
+#include <memory>
+
+#include "models/patient_record.hpp"
+
+namespace vtrial {
+
+struct PatientKey {
+  std::uint64_t seed = 0;
+  std::uint64_t trial = 0;
+  std::uint64_t slot = 0;
+};
+
+class PatientModel {
+ public:
+  virtual ~PatientModel() = default;
+  // Fills `out` (arm already set by the caller). When `trajectory` is non-null, appends the
+  // patient's course to it. Not const: a model may keep scratch buffers, so each worker owns
+  // its own copy (see clone()).
+  virtual void simulate(const PatientKey& key, PatientRecord& out, Trajectory* trajectory) = 0;
+  virtual std::unique_ptr<PatientModel> clone() const = 0;
+  // Which optional outputs this model produces, so the analysis knows its endpoints.
+  virtual bool models_lupus_and_safety() const { return false; }
+};
+
+}  // namespace vtrial

@@ -1,0 +1,55 @@
+#include "models/scenario.hpp"
+
+#include <limits>
+
+#include "engine/settings.hpp"
+
+namespace vtrial {
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}
+
+Scenario read_scenario(Settings& s) {
+  Scenario sc;
+  sc.name = s.text("name", "scenario");
+  sc.model = s.choice("model", "parametric", {"parametric", "mechanistic"}) == "mechanistic"
+                 ? PatientModelKind::mechanistic
+                 : PatientModelKind::parametric;
+
+  auto& t = sc.trial;
+  t.patients = s.integer("trial.patients", t.patients, 2, 100000);
+  t.follow_up_days = s.real("trial.follow_up_days", t.follow_up_days, Range::closed(1, 3650));
+  t.visit_interval_days = s.real("trial.visit_interval_days", t.visit_interval_days, Range::closed(0, 365));
+  if (t.visit_interval_days > t.follow_up_days)
+    s.fail("trial.visit_interval_days", "must not exceed trial.follow_up_days (" +
+                                            std::to_string(t.follow_up_days) + ")");
+
+  auto& p = sc.parametric;
+  p.control_median_days_to_negative = s.real("parametric.control.median_days_to_negative",
+                                             p.control_median_days_to_negative, Range::positive());
+  p.control_nk_change_mean = s.real("parametric.control.nk_change_mean", p.control_nk_change_mean,
+                                    Range::closed(-kInf, kInf));
+  p.shape = s.real("parametric.shape", p.shape, Range{0.05, 20, false, false});
+  p.il2_hazard_ratio = s.real("parametric.il2.hazard_ratio", p.il2_hazard_ratio, Range{0, 100, true, false});
+  p.il2_nk_change_mean = s.real("parametric.il2.nk_change_mean", p.il2_nk_change_mean, Range::closed(-kInf, kInf));
+  p.nk_change_sd = s.real("parametric.nk_change_sd", p.nk_change_sd, Range::positive());
+
+  sc.mechanistic = read_mechanistic_params(s);
+
+  sc.dropout.rate_per_year = s.real("dropout.rate_per_year", sc.dropout.rate_per_year, Range::closed(0, 100));
+  sc.analysis.alpha = s.real("analysis.alpha", sc.analysis.alpha, Range::open_unit());
+
+  sc.simulation.trials = s.integer("simulation.trials", sc.simulation.trials, 1, 100000000);
+  sc.simulation.seed = static_cast<std::uint64_t>(
+      s.integer("simulation.seed", static_cast<std::int64_t>(sc.simulation.seed), 0,
+                std::numeric_limits<std::int64_t>::max()));
+
+  sc.output.patient_trials = s.integer("output.patient_trials", sc.output.patient_trials, 0, 10000);
+  sc.output.trajectory_patients = s.integer("output.trajectory_patients", sc.output.trajectory_patients, 0, 1000);
+
+  s.finish();
+  sc.resolved_yaml = s.resolved_yaml();
+  return sc;
+}
+
+}  // namespace vtrial

@@ -1,0 +1,65 @@
+#pragma once
+// The immutable description of one design: parsed and validated once, then passed down by
+// const reference. Defaults and their meaning are documented in docs/scenario.md.
+#include <cstdint>
+#include <string>
+
+#include "models/mechanistic/mechanistic_params.hpp"
+
+namespace vtrial {
+
+class Settings;
+
+enum class PatientModelKind { parametric, mechanistic };
+
+struct TrialDesign {
+  std::int64_t patients = 100;        // randomized, 1:1
+  double follow_up_days = 84;         // maximum per patient
+  double visit_interval_days = 7;     // 0 = continuous observation (exact times)
+};
+
+struct ParametricParams {
+  double control_median_days_to_negative = 21;
+  double shape = 1;                   // Weibull shape; 1 = exponential
+  double il2_hazard_ratio = 1.5;      // hazard of becoming negative, IL-2 vs control
+  double control_nk_change_mean = 0;  // cells/uL
+  double il2_nk_change_mean = 30;
+  double nk_change_sd = 60;
+};
+
+struct DropoutParams {
+  double rate_per_year = 0.1;
+};
+
+struct AnalysisParams {
+  double alpha = 0.05;  // two-sided
+};
+
+struct SimulationParams {
+  std::int64_t trials = 10000;
+  std::uint64_t seed = 20250520;
+};
+
+struct OutputParams {
+  std::int64_t patient_trials = 1;
+  std::int64_t trajectory_patients = 0;
+};
+
+struct Scenario {
+  std::string name;
+  PatientModelKind model = PatientModelKind::parametric;
+  TrialDesign trial;
+  ParametricParams parametric;
+  MechanisticParams mechanistic;
+  DropoutParams dropout;
+  AnalysisParams analysis;
+  SimulationParams simulation;
+  OutputParams output;
+  std::string resolved_yaml;  // every key with its resolved value, stored in the HDF5 file
+};
+
+// Reads every key (so unknown ones are caught by Settings::finish), validates cross-key
+// constraints, and returns the resolved scenario.
+Scenario read_scenario(Settings& settings);
+
+}  // namespace vtrial

@@ -1,0 +1,44 @@
+#include "models/trial_simulator.hpp"
+
+#include <stdexcept>
+
+#include "models/mechanistic/mechanistic_patient.hpp"
+#include "models/parametric/parametric_patient.hpp"
+#include "models/randomization.hpp"
+
+namespace vtrial {
+
+std::unique_ptr<PatientModel> make_patient_model(const Scenario& scenario) {
+  switch (scenario.model) {
+    case PatientModelKind::parametric:
+      return std::make_unique<ParametricPatient>(scenario.parametric, scenario.trial, scenario.dropout);
+    case PatientModelKind::mechanistic:
+      return make_mechanistic_patient(scenario);
+  }
+  throw std::logic_error("unknown patient model");
+}
+
+TrialSimulator::TrialSimulator(const Scenario& scenario, std::unique_ptr<PatientModel> model)
+    : scenario_(&scenario), model_(std::move(model)) {}
+
+TrialSimulator::TrialSimulator(const Scenario& scenario) : TrialSimulator(scenario, make_patient_model(scenario)) {}
+
+TrialSimulator::TrialSimulator(const TrialSimulator& other)
+    : scenario_(other.scenario_), model_(other.model_->clone()), records_(other.records_) {}
+
+std::span<const PatientRecord> TrialSimulator::simulate(std::uint64_t trial, std::size_t patients,
+                                                        std::vector<Trajectory>* trajectories) {
+  records_.resize(patients);
+  BlockRandomization randomization(scenario_->simulation.seed, trial);
+  const std::size_t traced = trajectories ? trajectories->size() : 0;
+  for (std::size_t k = 0; k < patients; ++k) {
+    PatientRecord& r = records_[k];
+    r = PatientRecord{};
+    r.arm = randomization.arm(k);
+    Trajectory* trace = k < traced ? &(*trajectories)[k] : nullptr;
+    model_->simulate({scenario_->simulation.seed, trial, k}, r, trace);
+  }
+  return records_;
+}
+
+}  // namespace vtrial

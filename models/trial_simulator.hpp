@@ -1,0 +1,36 @@
+#pragma once
+// One simulated trial: randomize slots 0..n-1, run each patient's course, analyse. Slots are
+// simulated in order and independently, so the first n patients of a larger trial are exactly
+// the patients of a trial of size n (the basis of common-random-number sample-size sweeps).
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "models/patient_model.hpp"
+#include "models/scenario.hpp"
+
+namespace vtrial {
+
+std::unique_ptr<PatientModel> make_patient_model(const Scenario& scenario);
+
+class TrialSimulator {
+ public:
+  TrialSimulator(const Scenario& scenario, std::unique_ptr<PatientModel> model);
+  explicit TrialSimulator(const Scenario& scenario);
+  TrialSimulator(const TrialSimulator& other);
+  TrialSimulator(TrialSimulator&&) noexcept = default;
+
+  // Simulates slots [0, patients) of `trial`. When `trajectories` is given, the first
+  // trajectories->size() patients record their course into it.
+  std::span<const PatientRecord> simulate(std::uint64_t trial, std::size_t patients,
+                                          std::vector<Trajectory>* trajectories = nullptr);
+
+  const PatientModel& model() const { return *model_; }
+
+ private:
+  const Scenario* scenario_;
+  std::unique_ptr<PatientModel> model_;
+  std::vector<PatientRecord> records_;
+};
+
+}  // namespace vtrial
