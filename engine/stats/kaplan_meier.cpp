@@ -106,16 +106,13 @@ MedianSurvival median_of_sorted(std::span<const double> time, std::span<const st
 SurvivalEstimate survival_of_sorted(std::span<const double> time, std::span<const std::uint8_t> event,
                                     const KaplanMeierWorkspace& ws, double at, double level) {
   SurvivalEstimate est;
-  double last_time = -std::numeric_limits<double>::infinity();
   walk_curve(time, event, ws, normal_quantile_two_sided(level), [&](const Point& p) {
     if (p.time > at) return false;
     est = {p.survival, p.lower, p.upper};
-    last_time = p.time;
     return true;
   });
   const bool beyond_follow_up = !ws.order.empty() && at > time[ws.order.back()];
   if ((beyond_follow_up && est.survival > 0) || ws.order.empty()) est = {kNaN, kNaN, kNaN};
-  (void)last_time;
   return est;
 }
 
