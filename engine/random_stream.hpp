@@ -62,8 +62,14 @@ class RandomStream {
   }
 
   // Uniform on the open interval (0, 1): the top 53 bits plus half an ulp, so log(u) and
-  // log(1-u) are always finite (inverse-CDF draws need that).
-  double uniform_open01() noexcept { return (static_cast<double>((*this)() >> 11) + 0.5) * 0x1.0p-53; }
+  // log(1-u) are always finite (inverse-CDF draws need that). When all 53 bits are ones the sum
+  // rounds up to 1, so the result is capped at the largest double below 1 (every other value is
+  // unchanged, keeping stored results reproducible).
+  double uniform_open01() noexcept { return to_open01((*this)()); }
+  static constexpr double to_open01(std::uint64_t bits) noexcept {
+    const double u = (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
+    return u < 1.0 ? u : 0x1.fffffffffffffp-1;
+  }
 
  private:
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }

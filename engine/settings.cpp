@@ -89,6 +89,7 @@ bool Range::contains(double x) const {
 }
 
 std::string Range::describe() const {
+  if (std::isinf(high) && std::isinf(low)) return "a finite number";
   if (std::isinf(high)) return std::string("a number ") + (low_open ? "> " : ">= ") + format_number(low);
   return std::string("a number in ") + (low_open ? "(" : "[") + format_number(low) + ", " + format_number(high) +
          (high_open ? ")" : "]");
@@ -122,6 +123,8 @@ void Settings::apply_override(const std::string& assignment) {
     throw SettingsError("--set " + assignment + ": expected key.path=value, e.g. --set trial.patients=120");
   const std::string path = assignment.substr(0, eq);
   const std::string value = assignment.substr(eq + 1);
+  if (value.find_first_not_of(" \t") == std::string::npos)
+    throw SettingsError("--set " + assignment + ": no value given; to use the default, leave the key out");
   YAML::Node parsed;
   try {
     parsed = YAML::Load(value);
@@ -281,11 +284,28 @@ std::int64_t Settings::date(const std::string& path, const std::string& fallback
   return days;
 }
 
+std::string Settings::location_of_key(const std::string& path, const YAML::Node& key) const {
+  // An override creates the whole path below its first unknown section, so match prefixes too.
+  for (const auto& [overridden, text] : overrides_)
+    if (overridden == path || overridden.rfind(path + ".", 0) == 0) return "--set " + text;
+  if (key.Mark().line >= 0)
+    return source_ + ":" + std::to_string(key.Mark().line + 1) + ":" + std::to_string(key.Mark().column + 1);
+  return source_;
+}
+
 void Settings::check_unread(const YAML::Node& node, const std::string& prefix) const {
   if (!node.IsMap()) return;
+  std::set<std::string> seen;
   for (const auto& entry : node) {
     const std::string key = entry.first.as<std::string>();
     const std::string path = prefix.empty() ? key : prefix + "." + key;
+    if (!seen.insert(key).second)
+      throw SettingsError(location_of_key(path, entry.first) + ": key '" + path + "' is given twice");
+    const bool is_section = std::any_of(read_.begin(), read_.end(),
+                                        [&](const std::string& r) { return r.rfind(path + ".", 0) == 0; });
+    if (is_section && !entry.second.IsMap() && !entry.second.IsNull())  // "trial:" alone is an empty section
+      throw SettingsError(location_of_key(path, entry.first) + ": '" + path +
+                          "' is a section: expected a mapping of its keys, got " + node_kind(entry.second));
     if (read_.count(path) == 0) {
       std::vector<std::string> siblings;
       for (const auto& r : read_) {
@@ -306,11 +326,7 @@ void Settings::check_unread(const YAML::Node& node, const std::string& prefix) c
       for (const auto& s : siblings) list += (list.empty() ? "" : ", ") + s;
       message += prefix.empty() ? "; accepted sections: " : "; accepted keys under '" + prefix + "': ";
       message += list.empty() ? "(none)" : list;
-      std::string location = source_;
-      if (auto it = overrides_.find(path); it != overrides_.end()) location = "--set " + it->second;
-      else if (entry.first.Mark().line >= 0)
-        location += ":" + std::to_string(entry.first.Mark().line + 1) + ":" + std::to_string(entry.first.Mark().column + 1);
-      throw SettingsError(location + ": " + message);
+      throw SettingsError(location_of_key(path, entry.first) + ": " + message);
     }
     // A section given where a scalar key is expected is caught by the getter; descend only
     // into sections the program actually reads as sections.

@@ -69,6 +69,7 @@ class Settings {
   std::string where(const std::string& path) const;
   void record(const std::string& path, const YAML::Node& value);
   void check_unread(const YAML::Node& node, const std::string& prefix) const;
+  std::string location_of_key(const std::string& path, const YAML::Node& key) const;
 
   YAML::Node root_;
   std::string source_;

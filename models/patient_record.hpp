@@ -30,6 +30,7 @@ struct PatientRecord {
   double nk_baseline = std::numeric_limits<double>::quiet_NaN();  // cells/uL
   double nk_change = std::numeric_limits<double>::quiet_NaN();    // last visit minus baseline
   std::uint32_t screened = 1;    // candidates screened to fill this slot (this one included)
+  double randomization_day = 0;  // days since the study start (set by the enrollment process)
   std::uint8_t resistant = 0;    // simulation truth: virus resistant at baseline
   double sledai_change = std::numeric_limits<double>::quiet_NaN();  // last visit minus baseline
   std::uint8_t clinical_response = 0;  // SLEDAI-2K reduction >= 4 without new organ involvement

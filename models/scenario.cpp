@@ -1,13 +1,19 @@
 #include "models/scenario.hpp"
 
 #include <limits>
+#include <sstream>
 
 #include "engine/settings.hpp"
 
 namespace vtrial {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
+std::string format_days(double d) {
+  std::ostringstream out;
+  out << d;
+  return out.str();
 }
+}  // namespace
 
 Scenario read_scenario(Settings& s) {
   Scenario sc;
@@ -21,8 +27,7 @@ Scenario read_scenario(Settings& s) {
   t.follow_up_days = s.real("trial.follow_up_days", t.follow_up_days, Range::closed(1, 3650));
   t.visit_interval_days = s.real("trial.visit_interval_days", t.visit_interval_days, Range::closed(0, 365));
   if (t.visit_interval_days > t.follow_up_days)
-    s.fail("trial.visit_interval_days", "must not exceed trial.follow_up_days (" +
-                                            std::to_string(t.follow_up_days) + ")");
+    s.fail("trial.visit_interval_days", "must not exceed trial.follow_up_days (" + format_days(t.follow_up_days) + ")");
 
   auto& p = sc.parametric;
   p.control_median_days_to_negative = s.real("parametric.control.median_days_to_negative",
@@ -34,7 +39,11 @@ Scenario read_scenario(Settings& s) {
   p.il2_nk_change_mean = s.real("parametric.il2.nk_change_mean", p.il2_nk_change_mean, Range::closed(-kInf, kInf));
   p.nk_change_sd = s.real("parametric.nk_change_sd", p.nk_change_sd, Range::positive());
 
+  p.screen_failure_probability =
+      s.real("parametric.screen_failure_probability", p.screen_failure_probability, Range{0, 1, false, true});
+
   sc.mechanistic = read_mechanistic_params(s);
+  sc.enrollment = read_enrollment_params(s);
 
   sc.dropout.rate_per_year = s.real("dropout.rate_per_year", sc.dropout.rate_per_year, Range::closed(0, 100));
   sc.analysis.alpha = s.real("analysis.alpha", sc.analysis.alpha, Range::open_unit());

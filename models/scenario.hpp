@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "models/enrollment.hpp"
 #include "models/mechanistic/mechanistic_params.hpp"
 
 namespace vtrial {
@@ -25,6 +26,7 @@ struct ParametricParams {
   double control_nk_change_mean = 0;  // cells/uL
   double il2_nk_change_mean = 30;
   double nk_change_sd = 60;
+  double screen_failure_probability = 0.2;  // candidates screened who are not eligible
 };
 
 struct DropoutParams {
@@ -52,6 +54,7 @@ struct Scenario {
   ParametricParams parametric;
   MechanisticParams mechanistic;
   DropoutParams dropout;
+  EnrollmentParams enrollment;
   AnalysisParams analysis;
   SimulationParams simulation;
   OutputParams output;

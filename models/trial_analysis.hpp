@@ -24,6 +24,7 @@ class TrialAnalysis {
 
  private:
   double alpha_;
+  double deadline_days_;  // planned completion, days after the study start
   std::vector<std::string> endpoints_;
   // Scratch reused across trials so the per-trial path does not allocate.
   std::vector<double> time_;

@@ -19,12 +19,15 @@ std::unique_ptr<PatientModel> make_patient_model(const Scenario& scenario) {
 }
 
 TrialSimulator::TrialSimulator(const Scenario& scenario, std::unique_ptr<PatientModel> model)
-    : scenario_(&scenario), model_(std::move(model)) {}
+    : scenario_(&scenario), model_(std::move(model)), enrollment_(scenario.enrollment) {}
 
 TrialSimulator::TrialSimulator(const Scenario& scenario) : TrialSimulator(scenario, make_patient_model(scenario)) {}
 
 TrialSimulator::TrialSimulator(const TrialSimulator& other)
-    : scenario_(other.scenario_), model_(other.model_->clone()), records_(other.records_) {}
+    : scenario_(other.scenario_),
+      model_(other.model_->clone()),
+      enrollment_(other.enrollment_),
+      records_(other.records_) {}
 
 std::span<const PatientRecord> TrialSimulator::simulate(std::uint64_t trial, std::size_t patients,
                                                         std::vector<Trajectory>* trajectories) {
@@ -38,6 +41,7 @@ std::span<const PatientRecord> TrialSimulator::simulate(std::uint64_t trial, std
     Trajectory* trace = k < traced ? &(*trajectories)[k] : nullptr;
     model_->simulate({scenario_->simulation.seed, trial, k}, r, trace);
   }
+  enrollment_.schedule(scenario_->simulation.seed, trial, records_);
   return records_;
 }
 

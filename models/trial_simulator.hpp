@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "models/enrollment.hpp"
 #include "models/patient_model.hpp"
 #include "models/scenario.hpp"
 
@@ -30,6 +31,7 @@ class TrialSimulator {
  private:
   const Scenario* scenario_;
   std::unique_ptr<PatientModel> model_;
+  EnrollmentProcess enrollment_;
   std::vector<PatientRecord> records_;
 };
 

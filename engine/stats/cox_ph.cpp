@@ -61,10 +61,12 @@ void tabulate_event_times(std::span<const double> time, std::span<const std::uin
   double risk1 = 0;
   for (std::size_t i = 0; i < n; ++i) risk1 += group[i] != 0 ? 1 : 0;
   double risk0 = static_cast<double>(n) - risk1;
-  ws.at_risk0.clear();
-  ws.at_risk1.clear();
-  ws.events0.clear();
-  ws.events1.clear();
+  // Reserving for the worst case (every time distinct) keeps later calls of the same size
+  // from reallocating when they happen to have more distinct event times.
+  for (auto* v : {&ws.at_risk0, &ws.at_risk1, &ws.events0, &ws.events1}) {
+    v->clear();
+    v->reserve(n);
+  }
   for (std::size_t i = 0; i < n;) {
     const double t = time[ws.order[i]];
     double e0 = 0, e1 = 0, leaving0 = 0, leaving1 = 0;

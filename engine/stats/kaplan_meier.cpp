@@ -20,6 +20,7 @@ void sorted_subjects(std::span<const double> time, std::span<const std::uint8_t>
   if (event.size() != time.size() || (filter && group.size() != time.size()))
     throw std::invalid_argument("kaplan_meier: inputs differ in length");
   ws.order.clear();
+  ws.order.reserve(time.size());
   for (std::size_t i = 0; i < time.size(); ++i)
     if (!filter || (group[i] != 0) == (which != 0)) ws.order.push_back(static_cast<std::uint32_t>(i));
   std::sort(ws.order.begin(), ws.order.end(),

@@ -28,7 +28,7 @@ Moments moments(std::span<const double> v) {
 
 }  // namespace
 
-WelchResult welch_t_test(std::span<const double> x, std::span<const double> y) {
+WelchResult welch_t_test(std::span<const double> x, std::span<const double> y, bool confidence_interval) {
   const Moments mx = moments(x);
   const Moments my = moments(y);
   WelchResult result;
@@ -47,6 +47,7 @@ WelchResult welch_t_test(std::span<const double> x, std::span<const double> y) {
                            vy * vy / static_cast<double>(y.size() - 1));
   const boost::math::students_t dist(result.df);
   result.p_value = 2 * boost::math::cdf(boost::math::complement(dist, std::fabs(result.t)));
+  if (!confidence_interval) return result;
   const double half_width = boost::math::quantile(boost::math::complement(dist, 0.025)) * se;
   result.ci_low = result.mean_difference - half_width;
   result.ci_high = result.mean_difference + half_width;

@@ -16,6 +16,8 @@ struct WelchResult {
   double ci_low = 0, ci_high = 0;  // 95% CI of mean(y) - mean(x)
 };
 
-WelchResult welch_t_test(std::span<const double> x, std::span<const double> y);
+// With confidence_interval = false the CI is not computed (ci_low = ci_high = mean_difference):
+// the t quantile costs as much as the p-value, and the per-trial analysis needs only the latter.
+WelchResult welch_t_test(std::span<const double> x, std::span<const double> y, bool confidence_interval = true);
 
 }  // namespace vtrial

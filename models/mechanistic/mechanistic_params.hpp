@@ -49,8 +49,6 @@ struct Il2Params {
   double nk_fold_rise = 2;         // steady-state NK multiple on IL-2 (1 + E_IL2)
   double interval_days = 2;        // 1 MIU SC every other day
   double sledai_reduction = 2.6;   // extra SLEDAI-2K fall at full effect (He 2020 SRI-4 difference)
-  double injection_site_per_dose = 0.0175;
-  double fever_per_dose = 0.0070;
 };
 
 struct SteroidParams {
@@ -99,6 +97,8 @@ struct SafetyParams {
   double thrombocytopenia_severe_share = 0.25;
   double hold_days = 5;                  // ganciclovir interrupted after a severe cytopenia
   double reference_auc24_mg_h_per_l = 25;  // exposure at which the rates above apply
+  double injection_site_per_dose = 0.0175;  // IL-2
+  double fever_per_dose = 0.0070;           // IL-2
 };
 
 struct LupusParams {

@@ -1,5 +1,6 @@
 #include "models/parametric/parametric_patient.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -26,7 +27,10 @@ void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Traj
   const double e = -std::log(negative_stream.uniform_open01());
   const double hazard_multiplier = out.arm == 1 ? params_.il2_hazard_ratio : 1.0;
   // Proportional hazards on a Weibull: S1(t) = S0(t)^HR  =>  T1 = scale * (E / HR)^(1/shape).
-  const double true_negative_day = weibull_scale_days_ * std::pow(e / hazard_multiplier, 1.0 / params_.shape);
+  // pow(x, 1) == x exactly, so skipping pow for the exponential (shape 1) changes no bit.
+  const double inverse_shape = 1.0 / params_.shape;
+  const double scaled = e / hazard_multiplier;
+  const double true_negative_day = weibull_scale_days_ * (inverse_shape == 1.0 ? scaled : std::pow(scaled, inverse_shape));
 
   double dropout_day = std::numeric_limits<double>::infinity();
   if (dropout_per_day_ > 0) {
@@ -43,7 +47,14 @@ void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Traj
   boost::random::normal_distribution<double> standard_normal(0.0, 1.0);
   const double z = standard_normal(nk_stream);
   out.nk_change = (out.arm == 1 ? params_.il2_nk_change_mean : params_.control_nk_change_mean) + params_.nk_change_sd * z;
+  // Screen failures before this slot's eligible candidate: geometric, by inversion of one draw.
   out.screened = 1;
+  if (params_.screen_failure_probability > 0) {
+    RandomStream screening({key.seed, key.trial, key.slot, purpose_id(StreamPurpose::screening)});
+    const double failures =
+        std::floor(std::log(screening.uniform_open01()) / std::log(params_.screen_failure_probability));
+    out.screened = static_cast<std::uint32_t>(std::min(failures, 1e6)) + 1;
+  }
 }
 
 }  // namespace vtrial

@@ -1,0 +1,94 @@
+// The parametric model's hot loop, piece by piece: one patient, the log-rank test, and one
+// whole trial (simulate + analyse) as the runner does it on each worker.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "bench/bench_common.hpp"
+#include "engine/random_stream.hpp"
+#include "engine/stats/logrank.hpp"
+#include "models/parametric/parametric_patient.hpp"
+#include "models/trial_analysis.hpp"
+#include "models/trial_simulator.hpp"
+
+namespace {
+
+using namespace vtrial;
+
+void BM_ParametricPatient(benchmark::State& state) {
+  const Scenario scenario = bench::parametric_scenario();
+  ParametricPatient model(scenario.parametric, scenario.trial, scenario.dropout);
+  PatientRecord record;
+  std::uint64_t slot = 0;
+  for (auto _ : state) {
+    record.arm = static_cast<std::uint8_t>(slot & 1);
+    model.simulate({scenario.simulation.seed, 0, slot++}, record, nullptr);
+    benchmark::DoNotOptimize(record);
+  }
+  state.counters["patients"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ParametricPatient);
+
+// Weekly visits tie event times (at most 13 distinct times in 12 weeks), as in the trial.
+void BM_LogRank(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<double> time(n);
+  std::vector<std::uint8_t> event(n), group(n);
+  RandomStream stream({1, 2, 3, 4});
+  for (std::size_t i = 0; i < n; ++i) {
+    group[i] = static_cast<std::uint8_t>(i & 1);
+    const double rate = std::log(2.0) / 21 * (group[i] ? 1.5 : 1.0);
+    const double t = std::ceil(-std::log(stream.uniform_open01()) / rate / 7) * 7;
+    event[i] = t <= 84 ? 1 : 0;
+    time[i] = t <= 84 ? t : 84;
+  }
+  LogRankWorkspace workspace;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(log_rank_test(time, event, group, workspace));
+  }
+  state.counters["patients"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_LogRank)->Arg(100)->Arg(1000);
+
+// One 100-patient trial on warm objects: what a worker thread does per trial.
+void BM_ParametricTrial(benchmark::State& state) {
+  const Scenario scenario = bench::parametric_scenario(state.range(0));
+  TrialSimulator simulator(scenario);
+  TrialAnalysis analysis(scenario);
+  std::vector<double> row(analysis.columns().size());
+  const auto patients = static_cast<std::size_t>(scenario.trial.patients);
+  std::uint64_t trial = 0;
+  for (auto _ : state) {
+    const auto records = simulator.simulate(trial++, patients);
+    analysis.analyze(records, row);
+    benchmark::DoNotOptimize(row.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["trials"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["patients"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * patients), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ParametricTrial)->Arg(100)->ArgName("patients");
+
+// Only the simulation half, to split the trial's cost between the model and the analysis.
+void BM_ParametricTrialSimulateOnly(benchmark::State& state) {
+  const Scenario scenario = bench::parametric_scenario(state.range(0));
+  TrialSimulator simulator(scenario);
+  const auto patients = static_cast<std::size_t>(scenario.trial.patients);
+  std::uint64_t trial = 0;
+  for (auto _ : state) {
+    const auto records = simulator.simulate(trial++, patients);
+    benchmark::DoNotOptimize(records.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["trials"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ParametricTrialSimulateOnly)->Arg(100)->ArgName("patients");
+
+// Cost against trial size (docs/performance.md: growth with patients per trial).
+BENCHMARK(BM_ParametricTrial)->Name("BM_ParametricTrialScaling")->Arg(50)->Arg(200)->Arg(400)->ArgName("patients");
+
+}  // namespace

@@ -1,0 +1,328 @@
+"""End-to-end tests of the `vtrial` command line and its HDF5 output.
+
+Run by ctest as `e2e_cli`, which sets VTRIAL_BIN (the built binary) and VTRIAL_SOURCE_DIR (the
+repository root). Every output goes to pytest's tmp_path; runs use at most 2000 trials.
+"""
+import json
+import math
+import os
+import subprocess
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+import yaml
+
+ENDPOINTS = ("duration_of_viremia", "nk_change")
+TRIALS = 2000
+
+
+def _required_env(name):
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set; run these tests through ctest (ctest -R e2e)")
+    return value
+
+
+@pytest.fixture(scope="session")
+def vtrial_bin():
+    path = _required_env("VTRIAL_BIN")
+    assert os.access(path, os.X_OK), f"VTRIAL_BIN={path} is not an executable"
+    return path
+
+
+@pytest.fixture(scope="session")
+def scenario():
+    path = Path(_required_env("VTRIAL_SOURCE_DIR")) / "scenarios" / "nct06971913.yaml"
+    assert path.is_file(), path
+    return str(path)
+
+
+@pytest.fixture
+def vtrial(vtrial_bin, tmp_path):
+    """Runs `vtrial *args` in tmp_path and returns the CompletedProcess (text mode)."""
+
+    def run(*args, check=None):
+        proc = subprocess.run([vtrial_bin, *map(str, args)], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120)
+        if check is not None:
+            assert proc.returncode == check, (
+                f"vtrial {' '.join(map(str, args))}: exit {proc.returncode}, expected {check}\n"
+                f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+        return proc
+
+    return run
+
+
+def read_group(path, group):
+    with h5py.File(path, "r") as f:
+        return {name: f[group][name][()] for name in f[group]}
+
+
+def leftover_temp_files(directory):
+    return sorted(p.name for p in Path(directory).iterdir() if p.name.startswith(".") and ".tmp." in p.name)
+
+
+# --- running the default scenario -------------------------------------------------------------
+
+
+def test_default_scenario_runs_and_prints_table(vtrial, scenario, tmp_path):
+    out = tmp_path / "run.h5"
+    proc = vtrial("run", scenario, "--trials", TRIALS, "-o", out, check=0)
+    for name in ENDPOINTS:
+        assert name in proc.stdout, proc.stdout
+    assert "power" in proc.stdout and str(TRIALS) in proc.stdout
+    assert out.is_file()
+    assert leftover_temp_files(tmp_path) == []
+
+
+def test_json_output(vtrial, scenario, tmp_path):
+    proc = vtrial("run", scenario, "--trials", TRIALS, "-o", tmp_path / "j.h5", "--json", check=0)
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one JSON object on one line, got:\n{proc.stdout}"
+    doc = json.loads(lines[0])
+    assert isinstance(doc, dict)
+    assert doc["trials"] == TRIALS
+    assert doc["patients"] == 100
+    names = [e["name"] for e in doc["endpoints"]]
+    assert names == list(ENDPOINTS)
+    for e in doc["endpoints"]:
+        assert {"name", "power", "mc_se", "ci_low", "ci_high"} <= set(e), e
+        p = e["power"]
+        assert 0.0 <= e["ci_low"] <= p <= e["ci_high"] <= 1.0, e
+        assert e["mc_se"] == pytest.approx(math.sqrt(p * (1 - p) / TRIALS), rel=1e-6), e
+        # The Wilson interval is roughly power +/- 1.96 SE at this size.
+        assert e["ci_high"] - e["ci_low"] == pytest.approx(2 * 1.96 * e["mc_se"], rel=0.05), e
+
+
+# --- the HDF5 file ----------------------------------------------------------------------------
+
+
+def test_hdf5_layout(vtrial, vtrial_bin, scenario, tmp_path):
+    out = tmp_path / "layout.h5"
+    vtrial("run", scenario, "--trials", TRIALS, "--set", "output.patient_trials=3", "--set", "trial.patients=40",
+           "-o", out, check=0)
+    version = subprocess.run([vtrial_bin, "--version"], capture_output=True, text=True, check=True).stdout.split()[-1]
+
+    with h5py.File(out, "r") as f:
+        attrs = dict(f.attrs)
+        for key in ("scenario", "seed", "version"):
+            assert key in attrs, f"root attribute {key} missing; have {sorted(attrs)}"
+        text = attrs["scenario"]
+        text = text.decode() if isinstance(text, bytes) else text
+        resolved = yaml.safe_load(text)
+        assert resolved["trial"]["patients"] == 40
+        assert resolved["output"]["patient_trials"] == 3
+        assert resolved["simulation"]["trials"] == TRIALS
+        assert int(attrs["seed"]) == resolved["simulation"]["seed"] == 20250520
+        v = attrs["version"]
+        assert (v.decode() if isinstance(v, bytes) else v) == version
+
+        for group in ("trials", "patients", "summary"):
+            assert group in f, f"group /{group} missing; have {list(f)}"
+
+        trials = f["trials"]
+        for name in ENDPOINTS:
+            for suffix in ("_p", "_estimate", "_reject"):
+                assert name + suffix in trials, f"/trials/{name}{suffix} missing; have {list(trials)}"
+        for column in [n + s for n in ENDPOINTS for s in ("_p", "_estimate", "_reject")] + ["events", "patients"]:
+            assert trials[column].shape == (TRIALS,), column
+        assert np.all(trials["patients"][()] == 40)
+        for name in ENDPOINTS:
+            assert set(np.unique(trials[name + "_reject"][()])) <= {0, 1}
+            p = trials[name + "_p"][()]
+            assert np.all((p[~np.isnan(p)] >= 0) & (p[~np.isnan(p)] <= 1))
+
+        patients = f["patients"]
+        for column in ("trial", "arm", "time_days", "event", "nk_change"):
+            assert column in patients, f"/patients/{column} missing; have {list(patients)}"
+            assert patients[column].shape == (3 * 40,), column
+        assert sorted(np.unique(patients["trial"][()])) == [0, 1, 2]
+        assert set(np.unique(patients["arm"][()])) == {0, 1}
+        assert set(np.unique(patients["event"][()])) <= {0, 1}
+
+        summary = f["summary"]
+        for column in ("endpoint", "power", "mc_se", "ci_low", "ci_high"):
+            assert column in summary, f"/summary/{column} missing; have {list(summary)}"
+        endpoints = [e.decode() if isinstance(e, bytes) else e for e in summary["endpoint"][()]]
+        assert endpoints == list(ENDPOINTS)
+        for i, name in enumerate(endpoints):
+            power = summary["power"][i]
+            assert power == pytest.approx(np.mean(trials[name + "_reject"][()]), abs=1e-12)
+            assert summary["ci_low"][i] <= power <= summary["ci_high"][i]
+            assert summary["mc_se"][i] == pytest.approx(math.sqrt(power * (1 - power) / TRIALS), rel=1e-9)
+
+
+def test_default_patient_table_has_one_trial(vtrial, scenario, tmp_path):
+    out = tmp_path / "default.h5"
+    vtrial("run", scenario, "--trials", 100, "-o", out, check=0)
+    patients = read_group(out, "patients")
+    assert patients["trial"].shape == (100,)  # output.patient_trials = 1, trial.patients = 100
+    assert np.all(patients["trial"] == 0)
+
+
+def _assert_identical(a, b, what):
+    assert sorted(a) == sorted(b), f"{what}: different columns"
+    for name in a:
+        x, y = a[name], b[name]
+        assert x.dtype == y.dtype and x.shape == y.shape, f"{what}/{name}"
+        if x.dtype.kind == "f":
+            assert np.array_equal(x, y, equal_nan=True), f"{what}/{name} differs"
+        else:
+            assert np.array_equal(x, y), f"{what}/{name} differs"
+        if x.dtype.kind != "O":  # variable-length strings are pointers in memory
+            assert x.tobytes() == y.tobytes(), f"{what}/{name} is not bit-identical"
+
+
+def test_thread_count_does_not_change_results(vtrial, scenario, tmp_path):
+    outputs = {}
+    for threads in (1, 2, 4):
+        out = tmp_path / f"threads{threads}.h5"
+        vtrial("run", scenario, "--trials", TRIALS, "--threads", threads, "--set", "output.patient_trials=20",
+               "-o", out, check=0)
+        outputs[threads] = out
+    for group in ("trials", "patients", "summary"):
+        for threads in (2, 4):
+            _assert_identical(read_group(outputs[1], group), read_group(outputs[threads], group),
+                              f"{group} (1 vs {threads} threads)")
+
+
+def test_set_override_changes_patients(vtrial, scenario, tmp_path):
+    out = tmp_path / "p60.h5"
+    vtrial("run", scenario, "--trials", 200, "--set", "trial.patients=60", "-o", out, check=0)
+    trials = read_group(out, "trials")
+    assert trials["patients"].shape == (200,)
+    assert np.all(trials["patients"] == 60)
+    with h5py.File(out, "r") as f:
+        assert yaml.safe_load(f.attrs["scenario"])["trial"]["patients"] == 60
+
+
+def test_seed_changes_results_and_same_seed_reproduces(vtrial, scenario, tmp_path):
+    paths = {}
+    for label, seed in (("a", 11), ("b", 11), ("c", 12)):
+        paths[label] = tmp_path / f"seed_{label}.h5"
+        vtrial("run", scenario, "--trials", 500, "--seed", seed, "-o", paths[label], check=0)
+    a, b, c = (read_group(paths[k], "trials") for k in "abc")
+    _assert_identical(a, b, "trials (same seed)")
+    _assert_identical(read_group(paths["a"], "patients"), read_group(paths["b"], "patients"), "patients")
+    assert not np.array_equal(a["nk_change_estimate"], c["nk_change_estimate"])
+    assert not np.array_equal(a["duration_of_viremia_p"], c["duration_of_viremia_p"], equal_nan=True)
+    with h5py.File(paths["c"], "r") as f:
+        assert int(f.attrs["seed"]) == 12
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+BROKEN = {
+    # name: (file text, key named in stderr, "file:line" named in stderr)
+    "unknown_key": ("name: broken\ntrial:\n  patients: 40\n  patiens: 10\n", "trial.patiens", ":4:"),
+    "out_of_range": ("name: broken\ntrial:\n  patients: 40\nanalysis:\n  alpha: 1.5\n", "analysis.alpha", ":5:"),
+    "wrong_type": ("name: broken\ntrial:\n  follow_up_days: twelve weeks\n", "trial.follow_up_days", ":3:"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_scenario_fails_cleanly(vtrial, scenario, tmp_path, case):
+    text, key, line = BROKEN[case]
+    bad = tmp_path / f"{case}.yaml"
+    bad.write_text(text)
+    # An existing result file that the failed run must not touch.
+    existing = tmp_path / "existing.h5"
+    vtrial("run", scenario, "--trials", 50, "-o", existing, check=0)
+    before = existing.read_bytes()
+    stat_before = existing.stat()
+
+    proc = vtrial("run", bad, "--trials", 50, "-o", existing)
+    assert proc.returncode != 0, proc.stdout
+    assert key in proc.stderr, proc.stderr
+    assert f"{case}.yaml{line}" in proc.stderr, proc.stderr
+    assert existing.read_bytes() == before
+    assert existing.stat().st_mtime_ns == stat_before.st_mtime_ns
+    assert leftover_temp_files(tmp_path) == []
+
+    proc = vtrial("validate", bad)
+    assert proc.returncode != 0
+    assert key in proc.stderr and f"{case}.yaml{line}" in proc.stderr, proc.stderr
+
+
+def test_failed_write_leaves_no_temp_file(vtrial, scenario, tmp_path):
+    # The run succeeds but the final rename onto a directory fails: the temporary file goes away.
+    target = tmp_path / "a_directory"
+    target.mkdir()
+    proc = vtrial("run", scenario, "--trials", 50, "-o", target)
+    assert proc.returncode != 0
+    assert "a_directory" in proc.stderr, proc.stderr
+    assert target.is_dir() and list(target.iterdir()) == []
+    assert leftover_temp_files(tmp_path) == []
+
+
+def test_bad_set_value_is_named(vtrial, scenario, tmp_path):
+    existing = tmp_path / "keep.h5"
+    existing.write_bytes(b"not really hdf5, but must survive")
+    proc = vtrial("run", scenario, "--trials", 50, "--set", "trial.patients=abc", "-o", existing)
+    assert proc.returncode != 0
+    assert "--set trial.patients=abc" in proc.stderr and "trial.patients" in proc.stderr, proc.stderr
+    assert existing.read_bytes() == b"not really hdf5, but must survive"
+    proc = vtrial("run", scenario, "--trials", 50, "--set", "trial.patiens=60", "-o", existing)
+    assert proc.returncode != 0
+    assert "--set trial.patiens=60" in proc.stderr and "did you mean 'patients'" in proc.stderr, proc.stderr
+    assert leftover_temp_files(tmp_path) == []
+
+
+# --- validate, help and usage errors ----------------------------------------------------------
+
+
+def test_validate_prints_resolved_yaml_with_defaults(vtrial, tmp_path):
+    tiny = tmp_path / "tiny.yaml"
+    tiny.write_text("name: tiny\ntrial:\n  patients: 24\n")
+    proc = vtrial("validate", tiny, check=0)
+    resolved = yaml.safe_load(proc.stdout)
+    assert resolved["name"] == "tiny"
+    assert resolved["trial"]["patients"] == 24
+    # Keys not in the file appear with their defaults.
+    assert resolved["model"] == "parametric"
+    assert resolved["trial"]["follow_up_days"] == 84
+    assert resolved["analysis"]["alpha"] == pytest.approx(0.05)
+    assert resolved["simulation"]["trials"] == 10000
+    assert resolved["output"]["patient_trials"] == 1
+    # The printed YAML is itself a valid scenario that resolves to the same thing.
+    again = tmp_path / "again.yaml"
+    again.write_text(proc.stdout)
+    proc2 = vtrial("validate", again, check=0)
+    assert yaml.safe_load(proc2.stdout) == resolved
+    # --set applies to validate too.
+    proc3 = vtrial("validate", tiny, "--set", "trial.patients=30", check=0)
+    assert yaml.safe_load(proc3.stdout)["trial"]["patients"] == 30
+
+
+def test_validate_default_scenario(vtrial, scenario):
+    proc = vtrial("validate", scenario, check=0)
+    resolved = yaml.safe_load(proc.stdout)
+    assert resolved["name"] == "nct06971913"
+    assert resolved["trial"]["patients"] == 100
+
+
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_help_lists_set(vtrial, command):
+    proc = vtrial(command, "--help", check=0)
+    assert "--set" in proc.stdout, proc.stdout
+    assert "usage" in proc.stdout.lower()
+
+
+def test_usage_errors_exit_2(vtrial, scenario):
+    proc = vtrial("frobnicate", scenario, check=2)
+    assert "frobnicate" in proc.stderr
+    vtrial(check=2)  # no command at all
+    for command in ("run", "validate"):
+        proc = vtrial(command, check=2)  # missing scenario
+        assert "scenario" in proc.stderr, proc.stderr
+    proc = vtrial("run", scenario, "--no-such-option", check=2)
+    assert "no-such-option" in proc.stderr
+
+
+def test_nonexistent_scenario_file_fails(vtrial, tmp_path):
+    proc = vtrial("run", tmp_path / "nope.yaml", "-o", tmp_path / "x.h5")
+    assert proc.returncode != 0
+    assert "nope.yaml" in proc.stderr
+    assert not (tmp_path / "x.h5").exists()
