@@ -1,5 +1,7 @@
 #include "engine/settings.hpp"
 
+#include "engine/calendar_date.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -48,30 +50,6 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
     }
   }
   return row[b.size()];
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool parse_date(const std::string& s, std::int64_t& days) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char dash1 = 0, dash2 = 0;
-  std::istringstream in(s);
-  if (!(in >> y >> dash1 >> m >> dash2 >> d) || dash1 != '-' || dash2 != '-' || !in.eof()) return false;
-  static constexpr unsigned month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1 || d > month_days[m - 1]) return false;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (m == 2 && d == 29 && !leap) return false;
-  days = days_from_civil(y, m, d);
-  return true;
 }
 
 }  // namespace
@@ -269,6 +247,66 @@ std::string Settings::text(const std::string& path, const std::string& fallback)
   }
   record(path, YAML::Node(value));
   return value;
+}
+
+std::vector<double> Settings::real_list(const std::string& path, const std::vector<double>& fallback,
+                                       const Range& range) {
+  const YAML::Node node = find(path);
+  std::vector<double> values = fallback;
+  if (node.IsDefined() && !node.IsNull()) {
+    values.clear();
+    const auto parse = [&](const YAML::Node& item) {
+      double value = 0;
+      bool ok = item.IsScalar();
+      if (ok) {
+        const std::string& s = item.Scalar();
+        auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+        ok = ec == std::errc() && ptr == s.data() + s.size();
+      }
+      if (!ok) fail(path, "expected a list of " + range.describe() + ", got " + node_kind(item));
+      values.push_back(value);
+    };
+    if (node.IsSequence())
+      for (const auto& item : node) parse(item);
+    else
+      parse(node);
+  }
+  YAML::Node out(YAML::NodeType::Sequence);
+  for (double v : values) {
+    if (!range.contains(v)) fail(path, "expected a list of " + range.describe() + ", got " + format_number(v));
+    out.push_back(v);
+  }
+  out.SetStyle(YAML::EmitterStyle::Flow);
+  record(path, out);
+  return values;
+}
+
+std::vector<std::string> Settings::text_list(const std::string& path, const std::vector<std::string>& fallback,
+                                             const std::vector<std::string>& accepted) {
+  const YAML::Node node = find(path);
+  std::vector<std::string> values = fallback;
+  std::string list;
+  for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
+  if (node.IsDefined() && !node.IsNull()) {
+    values.clear();
+    const auto parse = [&](const YAML::Node& item) {
+      if (!item.IsScalar()) fail(path, "expected a list of names, got " + node_kind(item));
+      values.push_back(item.Scalar());
+    };
+    if (node.IsSequence())
+      for (const auto& item : node) parse(item);
+    else
+      parse(node);
+  }
+  YAML::Node out(YAML::NodeType::Sequence);
+  for (const auto& v : values) {
+    if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), v) == accepted.end())
+      fail(path, "expected names from: " + list + "; got '" + v + "'");
+    out.push_back(v);
+  }
+  out.SetStyle(YAML::EmitterStyle::Flow);
+  record(path, out);
+  return values;
 }
 
 std::int64_t Settings::date(const std::string& path, const std::string& fallback) {

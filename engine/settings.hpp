@@ -49,6 +49,11 @@ class Settings {
   bool boolean(const std::string& path, bool fallback);
   std::string choice(const std::string& path, const std::string& fallback, const std::vector<std::string>& accepted);
   std::string text(const std::string& path, const std::string& fallback);
+  // A YAML list (or a single value, read as a list of one) of numbers in `range`.
+  std::vector<double> real_list(const std::string& path, const std::vector<double>& fallback, const Range& range);
+  // A list of names, each one of `accepted` (empty `accepted` = any text).
+  std::vector<std::string> text_list(const std::string& path, const std::vector<std::string>& fallback,
+                                     const std::vector<std::string>& accepted);
   // A calendar date written YYYY-MM-DD; returned as days since 1970-01-01.
   std::int64_t date(const std::string& path, const std::string& fallback);
   bool has(const std::string& path) const;

@@ -1,9 +1,11 @@
 #include "models/scenario.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <sstream>
 
 #include "engine/settings.hpp"
+#include "models/endpoint_catalog.hpp"
 
 namespace vtrial {
 namespace {
@@ -46,7 +48,23 @@ Scenario read_scenario(Settings& s) {
   sc.enrollment = read_enrollment_params(s);
 
   sc.dropout.rate_per_year = s.real("dropout.rate_per_year", sc.dropout.rate_per_year, Range::closed(0, 100));
-  sc.analysis.alpha = s.real("analysis.alpha", sc.analysis.alpha, Range::open_unit());
+  auto& a = sc.analysis;
+  a.alpha = s.real("analysis.alpha", a.alpha, Range::open_unit());
+  const auto available = available_endpoints(sc.model);
+  a.endpoints = s.text_list("analysis.endpoints", available, available);
+  if (a.endpoints.empty()) s.fail("analysis.endpoints", "name at least one endpoint");
+  a.primary = s.choice("analysis.primary", a.primary, a.endpoints);
+  // Default key secondaries: the protocol's NK and clinical-response endpoints, where computed.
+  std::vector<std::string> secondary_default;
+  for (const char* name : {"nk_change", "clinical_response"})
+    if (name != a.primary && std::find(a.endpoints.begin(), a.endpoints.end(), name) != a.endpoints.end())
+      secondary_default.emplace_back(name);
+  a.key_secondary = s.text_list("analysis.key_secondary", secondary_default, a.endpoints);
+  for (const auto& k : a.key_secondary)
+    if (k == a.primary) s.fail("analysis.key_secondary", "must not repeat the primary endpoint '" + k + "'");
+  a.multiplicity = s.choice("analysis.multiplicity", "fixed_sequence", {"fixed_sequence", "holm"}) == "holm"
+                       ? Multiplicity::holm
+                       : Multiplicity::fixed_sequence;
 
   sc.simulation.trials = s.integer("simulation.trials", sc.simulation.trials, 1, 100000000);
   sc.simulation.seed = static_cast<std::uint64_t>(

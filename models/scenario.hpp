@@ -3,6 +3,7 @@
 // const reference. Defaults and their meaning are documented in docs/scenario.md.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/enrollment.hpp"
 #include "models/mechanistic/mechanistic_params.hpp"
@@ -33,8 +34,14 @@ struct DropoutParams {
   double rate_per_year = 0.1;
 };
 
+enum class Multiplicity { fixed_sequence, holm };
+
 struct AnalysisParams {
   double alpha = 0.05;  // two-sided
+  std::vector<std::string> endpoints;      // computed per trial (default: all the model supports)
+  std::string primary = "duration_of_viremia";
+  std::vector<std::string> key_secondary;  // tested after the primary under `multiplicity`
+  Multiplicity multiplicity = Multiplicity::fixed_sequence;
 };
 
 struct SimulationParams {

@@ -2,26 +2,62 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
+#include "engine/stats/fisher_exact.hpp"
 #include "engine/stats/welch_t.hpp"
 
 namespace vtrial {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Kaplan-Meier summaries of the time to negativity, per arm (NaN when not reached).
+constexpr const char* kDescriptiveColumns[] = {
+    "km_median_control",       "km_median_control_low", "km_median_control_high", "km_median_il2",
+    "km_median_il2_low",       "km_median_il2_high",    "negative_by_day28_control", "negative_by_day28_il2",
+};
+
+AdverseEvent adverse_event_of(EndpointKind kind) {
+  switch (kind) {
+    case EndpointKind::ae_neutropenia: return AdverseEvent::neutropenia;
+    case EndpointKind::ae_thrombocytopenia: return AdverseEvent::thrombocytopenia;
+    case EndpointKind::ae_injection_site_reaction: return AdverseEvent::injection_site_reaction;
+    default: return AdverseEvent::fever;
+  }
+}
+
+}  // namespace
 
 TrialAnalysis::TrialAnalysis(const Scenario& scenario)
     : alpha_(scenario.analysis.alpha),
       deadline_days_(scenario.enrollment.deadline_days()),
-      endpoints_{"duration_of_viremia", "nk_change"} {}
+      multiplicity_(scenario.analysis.multiplicity) {
+  const auto& a = scenario.analysis;
+  for (const auto& name : a.endpoints) {
+    kinds_.push_back(endpoint_info(name).kind);
+    power_endpoints_.push_back(name);
+  }
+  const auto index_of = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(a.endpoints.begin(), a.endpoints.end(), name) - a.endpoints.begin());
+  };
+  family_.push_back(index_of(a.primary));
+  for (const auto& name : a.key_secondary) family_.push_back(index_of(name));
+  power_endpoints_.push_back("primary_wins");
+  power_endpoints_.push_back("all_key_secondaries_win");
+  p_values_.resize(kinds_.size());
+  family_p_.resize(family_.size());
+  family_adjusted_.resize(family_.size());
+}
 
 std::vector<ColumnSpec> TrialAnalysis::columns() const {
   std::vector<ColumnSpec> cols;
-  for (const auto& e : endpoints_) {
+  for (const auto& e : power_endpoints_) {
     cols.push_back({e + "_p", ColumnType::real});
     cols.push_back({e + "_estimate", ColumnType::real});
     cols.push_back({e + "_reject", ColumnType::integer});
   }
-  cols.push_back({"events", ColumnType::integer});
-  cols.push_back({"patients", ColumnType::integer});
-  cols.push_back({"screened", ColumnType::integer});
+  for (const char* name : kDescriptiveColumns) cols.push_back({name, ColumnType::real});
+  for (const char* name : {"events", "patients", "screened"}) cols.push_back({name, ColumnType::integer});
   cols.push_back({"enrollment_days", ColumnType::real});
   cols.push_back({"last_visit_days", ColumnType::real});
   cols.push_back({"enrolled_by_deadline", ColumnType::integer});
@@ -29,35 +65,105 @@ std::vector<ColumnSpec> TrialAnalysis::columns() const {
   return cols;
 }
 
-void TrialAnalysis::analyze(std::span<const PatientRecord> patients, std::span<double> row) {
+void TrialAnalysis::prepare(std::span<const PatientRecord> patients) {
   time_.clear();
   event_.clear();
   group_.clear();
   nk_control_.clear();
   nk_il2_.clear();
-  double events = 0, screened = 0, last_randomization = 0, last_visit = 0;
+  response_.clear();
+  for (auto& a : adverse_) a.clear();
   for (const auto& p : patients) {
     time_.push_back(p.time_days);
     event_.push_back(p.event);
     group_.push_back(p.arm);
+    if (!std::isnan(p.nk_change)) (p.arm == 1 ? nk_il2_ : nk_control_).push_back(p.nk_change);
+    response_.push_back(p.clinical_response);
+    for (std::size_t a = 0; a < kAdverseEventKinds; ++a) adverse_[a].push_back(p.adverse[a]);
+  }
+  cox_fresh_ = false;
+}
+
+TrialAnalysis::TestResult TrialAnalysis::run(EndpointKind kind) {
+  switch (kind) {
+    case EndpointKind::duration_logrank: {
+      const LogRankResult r = log_rank_test(time_, event_, group_, logrank_);
+      return {r.p_value, std::exp(r.log_hazard_ratio)};
+    }
+    case EndpointKind::duration_cox_wald:
+    case EndpointKind::duration_cox_lr: {
+      if (!cox_fresh_) cox_result_ = cox_ph(time_, event_, group_, cox_);
+      cox_fresh_ = true;
+      const double p = kind == EndpointKind::duration_cox_wald ? cox_result_.wald_p : cox_result_.lr_p;
+      return {std::isnan(p) ? 1.0 : p, std::exp(cox_result_.log_hazard_ratio)};
+    }
+    case EndpointKind::nk_welch: {
+      const WelchResult w = welch_t_test(nk_control_, nk_il2_);
+      return {w.p_value, w.mean_difference};
+    }
+    case EndpointKind::nk_wilcoxon: {
+      if (nk_il2_.empty() || nk_control_.empty()) return {1.0, kNaN};
+      const WilcoxonResult w = wilcoxon_test(nk_il2_, nk_control_, wilcoxon_);
+      const double pairs = static_cast<double>(nk_il2_.size() * nk_control_.size());
+      return {std::isnan(w.p_value) ? 1.0 : w.p_value, w.w / pairs};
+    }
+    default: {
+      const auto& outcome = kind == EndpointKind::clinical_response
+                                ? response_
+                                : adverse_[static_cast<std::size_t>(adverse_event_of(kind))];
+      const BinaryCounts c = count_binary(outcome, group_);
+      // Group 1 (IL-2) minus group 0 (control).
+      const double p = fisher_exact_test(c.successes[1], c.trials[1], c.successes[0], c.trials[0]);
+      const double diff = c.trials[0] && c.trials[1] ? double(c.successes[1]) / c.trials[1] -
+                                                           double(c.successes[0]) / c.trials[0]
+                                                     : kNaN;
+      return {p, diff};
+    }
+  }
+}
+
+void TrialAnalysis::analyze(std::span<const PatientRecord> patients, std::span<double> row) {
+  prepare(patients);
+  std::size_t c = 0;
+  const auto put = [&](double p_value, double estimate, bool reject) {
+    row[c++] = p_value;
+    row[c++] = estimate;
+    row[c++] = reject ? 1.0 : 0.0;
+  };
+  for (std::size_t i = 0; i < kinds_.size(); ++i) {
+    const TestResult r = run(kinds_[i]);
+    p_values_[i] = r.p_value;
+    put(r.p_value, r.estimate, r.p_value < alpha_);
+  }
+
+  // Multiplicity over the family (primary, key secondaries), on multiplicity-adjusted p-values.
+  for (std::size_t j = 0; j < family_.size(); ++j) family_p_[j] = p_values_[family_[j]];
+  if (multiplicity_ == Multiplicity::holm)
+    holm_adjust(family_p_, family_adjusted_, holm_);
+  else
+    fixed_sequence_adjust(family_p_, family_adjusted_);
+  const double all_adjusted = *std::max_element(family_adjusted_.begin(), family_adjusted_.end());
+  put(family_adjusted_[0], kNaN, family_adjusted_[0] < alpha_);
+  put(all_adjusted, kNaN, all_adjusted < alpha_);
+
+  for (const std::uint8_t arm : {std::uint8_t{0}, std::uint8_t{1}}) {
+    const MedianSurvival m = km_median(time_, event_, group_, arm, km_);
+    row[c++] = m.median;
+    row[c++] = m.lower;
+    row[c++] = m.upper;
+  }
+  for (const std::uint8_t arm : {std::uint8_t{0}, std::uint8_t{1}}) {
+    const SurvivalEstimate s = km_survival_at(time_, event_, group_, arm, 28.0, km_);
+    row[c++] = 1 - s.survival;
+  }
+
+  double events = 0, screened = 0, last_randomization = 0, last_visit = 0;
+  for (const auto& p : patients) {
     events += p.event;
     screened += p.screened;
     last_randomization = std::max(last_randomization, p.randomization_day);
     last_visit = std::max(last_visit, p.randomization_day + p.time_days);
-    if (!std::isnan(p.nk_change)) (p.arm == 1 ? nk_il2_ : nk_control_).push_back(p.nk_change);
   }
-  std::size_t c = 0;
-  const auto put = [&](double p_value, double estimate) {
-    row[c++] = p_value;
-    row[c++] = estimate;
-    row[c++] = p_value < alpha_ ? 1.0 : 0.0;
-  };
-  // Duration of viremia: log-rank; estimate = hazard ratio of becoming negative, IL-2 vs control.
-  const LogRankResult lr = log_rank_test(time_, event_, group_, logrank_);
-  put(lr.p_value, std::exp(lr.log_hazard_ratio));
-  // NK change: Welch t; estimate = mean difference IL-2 minus control (cells/uL).
-  const WelchResult w = welch_t_test(nk_control_, nk_il2_, /*confidence_interval=*/false);  // CI unused here
-  put(w.p_value, w.mean_difference);
   row[c++] = events;
   row[c++] = static_cast<double>(patients.size());
   row[c++] = screened;

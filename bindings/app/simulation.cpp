@@ -12,56 +12,79 @@
 namespace vtrial {
 namespace {
 
-// One per thread: simulates and analyses whole trials, writing row t of the shared tables.
+// One per thread: simulates a trial once at the largest sample size and analyses each
+// requested sample size on its first n patients, writing row t of each table.
 struct TrialWorker {
   TrialSimulator simulator;
   TrialAnalysis analysis;
-  std::vector<double> row;
-  ResultTable* trials;
+  const std::vector<std::int64_t>* sample_sizes;
+  std::vector<ResultTable>* tables;
   std::vector<std::vector<PatientRecord>>* kept;
-  std::size_t patients;
+  std::vector<double> row;
+  std::size_t largest;
 
   void operator()(std::size_t t) {
-    const auto records = simulator.simulate(t, patients);
-    analysis.analyze(records, row);
-    for (std::size_t c = 0; c < row.size(); ++c) trials->at(c, t) = row[c];
-    if (t < kept->size()) (*kept)[t].assign(records.begin(), records.end());
+    const auto records = simulator.simulate(t, largest);
+    for (std::size_t i = 0; i < sample_sizes->size(); ++i) {
+      analysis.analyze(records.first(static_cast<std::size_t>((*sample_sizes)[i])), row);
+      for (std::size_t c = 0; c < row.size(); ++c) (*tables)[i].at(c, t) = row[c];
+    }
+    if (kept && t < kept->size()) (*kept)[t].assign(records.begin(), records.end());
   }
 };
 
 }  // namespace
+
+std::vector<ResultTable> simulate_sample_sizes(const Scenario& scenario, const std::vector<std::int64_t>& sample_sizes,
+                                               const SimulationOptions& options,
+                                               std::vector<std::vector<PatientRecord>>* kept) {
+  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
+  const TrialAnalysis prototype_analysis(scenario);
+  const TrialSimulator prototype(scenario);
+  const auto columns = prototype_analysis.columns();
+  std::vector<ResultTable> tables;
+  for (std::size_t i = 0; i < sample_sizes.size(); ++i) tables.emplace_back(columns, trials);
+  const auto largest = static_cast<std::size_t>(*std::max_element(sample_sizes.begin(), sample_sizes.end()));
+  run_monte_carlo(trials, {options.threads, options.progress}, [&] {
+    return TrialWorker{prototype,     prototype_analysis, &sample_sizes, &tables,
+                       kept,          std::vector<double>(columns.size()), largest};
+  });
+  return tables;
+}
 
 SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   SimulationResult result;
   const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
   const auto patients = static_cast<std::size_t>(scenario.trial.patients);
-  const TrialAnalysis prototype_analysis(scenario);
-  const TrialSimulator prototype(scenario);
-  result.trials = ResultTable(prototype_analysis.columns(), trials);
   std::vector<std::vector<PatientRecord>> kept(
       std::min(trials, static_cast<std::size_t>(scenario.output.patient_trials)));
-
-  run_monte_carlo(trials, {options.threads, options.progress}, [&] {
-    return TrialWorker{prototype, prototype_analysis, std::vector<double>(result.trials.columns()),
-                       &result.trials, &kept, patients};
-  });
-
+  result.trials = std::move(simulate_sample_sizes(scenario, {scenario.trial.patients}, options, &kept).front());
   result.patients = patient_table(kept);
+
   const auto traced = std::min(patients, static_cast<std::size_t>(scenario.output.trajectory_patients));
   if (traced > 0) {
     // Trial 0 again, recording courses: the same streams give the same patients as the run.
-    TrialSimulator simulator(prototype);
+    TrialSimulator simulator(scenario);
     std::vector<Trajectory> courses(traced);
     const auto records = simulator.simulate(0, traced, &courses);
     std::vector<std::uint8_t> arms;
     for (const auto& r : records) arms.push_back(r.arm);
     result.trajectories = trajectory_table(courses, arms);
   }
-  result.power = summarize_power(result.trials, prototype_analysis.endpoints());
+  result.power = summarize_power(result.trials, TrialAnalysis(scenario).endpoints());
+  result.design = summarize_design(result.trials);
   result.threads = resolve_threads(options.threads);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+void write_run_attributes(Hdf5Output& out, const Scenario& scenario, const std::string& filetype) {
+  out.root_attribute("filetype", filetype);
+  out.root_attribute("version", std::string(VTRIAL_VERSION));
+  out.root_attribute("scenario", scenario.resolved_yaml);
+  out.root_attribute("seed", static_cast<std::int64_t>(scenario.simulation.seed));
+  out.root_attribute("trials", static_cast<std::int64_t>(scenario.simulation.trials));
 }
 
 void write_power_summary(Hdf5Output& out, const std::string& group, const std::vector<EndpointPower>& power) {
@@ -84,17 +107,39 @@ void write_power_summary(Hdf5Output& out, const std::string& group, const std::v
   out.write_table(group, table);
 }
 
+void write_design_summary(Hdf5Output& out, const std::string& group, const DesignSummary& d) {
+  std::vector<ColumnSpec> cols;
+  std::vector<double> values;
+  const auto add = [&](const std::string& name, double v) {
+    cols.push_back({name, ColumnType::real});
+    values.push_back(v);
+  };
+  add("p_enrolled_by_deadline", d.p_enrolled_by_deadline);
+  add("p_enrolled_ci_low", d.p_enrolled_low);
+  add("p_enrolled_ci_high", d.p_enrolled_high);
+  add("p_completed_by_deadline", d.p_completed_by_deadline);
+  add("p_completed_ci_low", d.p_completed_low);
+  add("p_completed_ci_high", d.p_completed_high);
+  add("median_enrollment_days", d.median_enrollment_days);
+  add("enrollment_days_p10", d.enrollment_days_p10);
+  add("enrollment_days_p90", d.enrollment_days_p90);
+  add("mean_screened", d.mean_screened);
+  add("mean_patients", d.mean_patients);
+  add("mean_events", d.mean_events);
+  for (const auto& [name, v] : d.descriptive) add("mean_" + name, v);
+  ResultTable table(cols, 1);
+  for (std::size_t c = 0; c < values.size(); ++c) table.at(c, 0) = values[c];
+  out.write_table(group, table);
+}
+
 void write_simulation(const std::string& path, const Scenario& scenario, const SimulationResult& result) {
   Hdf5Output out(path);
-  out.root_attribute("filetype", std::string("vtrial.run"));
-  out.root_attribute("version", std::string(VTRIAL_VERSION));
-  out.root_attribute("scenario", scenario.resolved_yaml);
-  out.root_attribute("seed", static_cast<std::int64_t>(scenario.simulation.seed));
-  out.root_attribute("trials", static_cast<std::int64_t>(scenario.simulation.trials));
+  write_run_attributes(out, scenario, "vtrial.run");
   out.write_table("trials", result.trials);
   out.write_table("patients", result.patients);
   if (result.trajectories.rows() > 0) out.write_table("trajectories", result.trajectories);
   write_power_summary(out, "summary", result.power);
+  write_design_summary(out, "design", result.design);
   out.commit();
 }
 

@@ -4,11 +4,15 @@
 #include <string>
 #include <vector>
 
+#include "bindings/app/design_summary.hpp"
 #include "engine/power_summary.hpp"
 #include "engine/result_table.hpp"
+#include "models/patient_record.hpp"
 #include "models/scenario.hpp"
 
 namespace vtrial {
+
+class Hdf5Output;
 
 struct SimulationOptions {
   int threads = 0;        // 0 = all cores
@@ -20,16 +24,27 @@ struct SimulationResult {
   ResultTable patients;      // the first output.patient_trials trials, patient by patient
   ResultTable trajectories;  // the first output.trajectory_patients patients of trial 0
   std::vector<EndpointPower> power;
+  DesignSummary design;
   double seconds = 0;
   int threads = 0;
 };
 
 SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOptions& options);
 
+// Simulates every trial once at the largest sample size and analyses the first n patients for
+// each n in `sample_sizes` (common random numbers: slot k is the same person at every n).
+// Returns one per-trial table per sample size, in the order given.
+std::vector<ResultTable> simulate_sample_sizes(const Scenario& scenario, const std::vector<std::int64_t>& sample_sizes,
+                                               const SimulationOptions& options,
+                                               std::vector<std::vector<PatientRecord>>* kept = nullptr);
+
 // Writes the whole result (and the resolved scenario as an attribute) to `path` atomically.
 void write_simulation(const std::string& path, const Scenario& scenario, const SimulationResult& result);
 
+// Root attributes every result file carries: filetype, version, scenario, seed, trials.
+void write_run_attributes(Hdf5Output& out, const Scenario& scenario, const std::string& filetype);
 // The summary group: one row per endpoint.
-void write_power_summary(class Hdf5Output& out, const std::string& group, const std::vector<EndpointPower>& power);
+void write_power_summary(Hdf5Output& out, const std::string& group, const std::vector<EndpointPower>& power);
+void write_design_summary(Hdf5Output& out, const std::string& group, const DesignSummary& design);
 
 }  // namespace vtrial

@@ -61,4 +61,43 @@ std::string power_json_list(const std::vector<EndpointPower>& power) {
   return out.str();
 }
 
+void print_design_summary(std::ostream& out, const DesignSummary& d, const std::string& deadline) {
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "enrollment: median %.0f days to the last randomization (10%%-90%%: %.0f-%.0f); "
+                "%.1f candidates screened on average\n",
+                d.median_enrollment_days, d.enrollment_days_p10, d.enrollment_days_p90, d.mean_screened);
+  out << line;
+  std::snprintf(line, sizeof line,
+                "by the planned completion date %s: P(enrolled) = %.3f [%.3f, %.3f], P(last visit done) = %.3f "
+                "[%.3f, %.3f]\n",
+                deadline.c_str(), d.p_enrolled_by_deadline, d.p_enrolled_low, d.p_enrolled_high,
+                d.p_completed_by_deadline, d.p_completed_low, d.p_completed_high);
+  out << line;
+  double median[2] = {0, 0}, by28[2] = {0, 0};
+  for (const auto& [name, v] : d.descriptive) {
+    if (name == "km_median_control") median[0] = v;
+    if (name == "km_median_il2") median[1] = v;
+    if (name == "negative_by_day28_control") by28[0] = v;
+    if (name == "negative_by_day28_il2") by28[1] = v;
+  }
+  std::snprintf(line, sizeof line,
+                "mean over trials: Kaplan-Meier median days to negativity %.1f (control) vs %.1f (IL-2); "
+                "negative by day 28: %.3f vs %.3f\n",
+                median[0], median[1], by28[0], by28[1]);
+  out << line;
+}
+
+std::string design_json(const DesignSummary& d) {
+  std::ostringstream out;
+  out << "{\"p_enrolled_by_deadline\": " << json_number(d.p_enrolled_by_deadline)
+      << ", \"p_completed_by_deadline\": " << json_number(d.p_completed_by_deadline)
+      << ", \"median_enrollment_days\": " << json_number(d.median_enrollment_days)
+      << ", \"mean_screened\": " << json_number(d.mean_screened)
+      << ", \"mean_patients\": " << json_number(d.mean_patients);
+  for (const auto& [name, v] : d.descriptive) out << ", \"mean_" << name << "\": " << json_number(v);
+  out << "}";
+  return out.str();
+}
+
 }  // namespace vtrial::cli

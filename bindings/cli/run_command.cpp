@@ -4,6 +4,7 @@
 #include "bindings/cli/commands.hpp"
 #include "bindings/cli/common_options.hpp"
 #include "bindings/cli/report.hpp"
+#include "engine/calendar_date.hpp"
 
 namespace vtrial::cli {
 
@@ -28,12 +29,14 @@ int run_command(const std::vector<std::string>& args) {
               << ", \"seed\": " << scenario.simulation.seed << ", \"alpha\": " << json_number(scenario.analysis.alpha)
               << ", \"threads\": " << result.threads << ", \"seconds\": " << json_number(result.seconds)
               << ", \"output\": " << json_escape(output) << ", \"endpoints\": " << power_json_list(result.power)
-              << "}\n";
+              << ", \"design\": " << design_json(result.design) << "}\n";
   } else {
     std::cout << "vtrial " << VTRIAL_VERSION << "  scenario '" << scenario.name << "' (" << model << " model): "
               << scenario.trial.patients << " patients, " << scenario.simulation.trials << " trials, seed "
               << scenario.simulation.seed << ", two-sided alpha " << scenario.analysis.alpha << "\n\n";
     print_power_table(std::cout, result.power, result.seconds);
+    std::cout << "\n";
+    print_design_summary(std::cout, result.design, format_date(scenario.enrollment.completion_date));
     std::cout << "\n" << result.threads << " threads; results written to " << output << "\n";
   }
   return 0;

@@ -76,7 +76,6 @@ void MechanisticPatient::setup_patient(const PatientKey& key, std::uint8_t arm) 
   coef.d0 = g * p.virus.d0_per_day * lognormal_factor(p.virus.d0_cv, z_d0);
   coef.recovery = p.virus.recovery_per_day;
   coef.kill = g * p.nk.kill_rate * lognormal_factor(p.nk.kill_cv, z_kill);
-  coef.nk_turnover = p.nk.turnover_per_day;
 
   const double cl_l_per_h = p.gcv.cl_l_per_h_per_ml_min * c.creatinine_clearance_ml_min * lognormal_factor(p.gcv.cl_cv, z_cl);
   const double v_l = p.gcv.v_l_per_kg * c.weight_kg * lognormal_factor(p.gcv.v_cv, z_v);
@@ -92,7 +91,7 @@ void MechanisticPatient::setup_patient(const PatientKey& key, std::uint8_t arm) 
   const double ln_v0 = c.log10_viral_load * ln10_;
   const double ln_vs0 = ln_v0 + std::log(std::max(1 - share_r, 1e-300));
   const double ln_vr0 = ln_v0 + std::log(std::max(share_r, 1e-300));
-  kinetics_.reset(coef, k_per_day, ke0_per_day, ln_vs0, ln_vr0, c.nk_cells_per_ul, p.rtol);
+  kinetics_.reset(coef, k_per_day, ke0_per_day, ln_vs0, ln_vr0, c.nk_cells_per_ul, p.nk.turnover_per_day, p.rtol);
   // IL-2 from baseline to negativity: serum IL-2 is gone within a day of each SC dose, so the
   // NK stimulus is "on treatment" (MODEL.md); NK approach N0 * fold at rate dN.
   if (arm == 1) kinetics_.set_nk_target(c.nk_cells_per_ul * (1 + (p.il2.nk_fold_rise - 1) * p.il2_effect_scale));

@@ -28,14 +28,14 @@ StagePowers stage_powers(double base) {
   return {p18, p27, p72, p72 * p8, p72 * p18};
 }
 
-// x^(-1/5) to about 1e-6, for the step-size controller (pow is the costliest call per step
-// otherwise): an exponent-bit first guess, then Newton on y^-5 = x.
+// x^(-1/5) to about 1%, ample for a step-size controller with safety factor 0.9 (pow was the
+// costliest call per step): an exponent-bit first guess, then Newton on y^-5 = x.
 double inverse_fifth_root(double x) {
   x = std::clamp(x, 1e-30, 1e30);
   constexpr std::int64_t one = 0x3FF0000000000000LL;
   const std::int64_t bits = std::bit_cast<std::int64_t>(x);
   double y = std::bit_cast<double>(one - (bits - one) / 5);
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 2; ++i) {
     const double y2 = y * y;
     y = y * (6 - x * y2 * y2 * y) * 0.2;
   }
@@ -51,14 +51,14 @@ double hermite(double y0, double f0, double y1, double f1, double h, double s) {
 }  // namespace
 
 void ViralKinetics::reset(const KineticsCoefficients& coef, double k_per_day, double ke0_per_day, double ln_vs0,
-                          double ln_vr0, double nk0, double tolerance) {
+                          double ln_vr0, double nk0, double nk_turnover_per_day, double tolerance) {
   coef_ = coef;
   pk_.reset(k_per_day, ke0_per_day);
-  nk_target_ = nk0;
+  nk_.reset(nk0, nk_turnover_per_day);
   infusion_rate_ = 0;
-  x_ = {ln_vs0, ln_vr0, nk0};
+  x_ = {ln_vs0, ln_vr0};
   t_ = 0;
-  ek_ = ee_ = 1;
+  ek_ = ee_ = en_ = 1;
   dt_ = 0.05;
   tolerance_ = tolerance;
   steps_ = 0;
@@ -73,7 +73,8 @@ void ViralKinetics::set_infusion_rate(double rate_mg_per_l_per_day) {
 }
 
 void ViralKinetics::set_nk_target(double cells_per_ul) {
-  nk_target_ = cells_per_ul;
+  nk_.set_target(t_, cells_per_ul);
+  en_ = 1;
   refresh_derivative();
 }
 
@@ -83,32 +84,37 @@ double ViralKinetics::attempt(double h) {
     pk = stage_powers(std::exp(-pk_.k_per_day() * h / 90));
     pe = stage_powers(std::exp(-pk_.ke0_per_day() * h / 90));
   }
-  constexpr std::size_t n = 3;
+  const StagePowers pn = stage_powers(std::exp(-nk_.turnover_per_day() * h / 90));
+  constexpr std::size_t n = 2;
   const State& k1 = dxdt_;
   State y, k2, k3, k4, k5, k6;
   for (std::size_t i = 0; i < n; ++i) y[i] = x_[i] + h * a21 * k1[i];
-  rhs_at(y, k2, t_ + h * (1.0 / 5), ek_ * pk.p18, ee_ * pe.p18);
+  rhs_at(y, k2, t_ + h * (1.0 / 5), ek_ * pk.p18, ee_ * pe.p18, en_ * pn.p18);
   for (std::size_t i = 0; i < n; ++i) y[i] = x_[i] + h * (a31 * k1[i] + a32 * k2[i]);
-  rhs_at(y, k3, t_ + h * (3.0 / 10), ek_ * pk.p27, ee_ * pe.p27);
+  rhs_at(y, k3, t_ + h * (3.0 / 10), ek_ * pk.p27, ee_ * pe.p27, en_ * pn.p27);
   for (std::size_t i = 0; i < n; ++i) y[i] = x_[i] + h * (a41 * k1[i] + a42 * k2[i] + a43 * k3[i]);
-  rhs_at(y, k4, t_ + h * (4.0 / 5), ek_ * pk.p72, ee_ * pe.p72);
+  rhs_at(y, k4, t_ + h * (4.0 / 5), ek_ * pk.p72, ee_ * pe.p72, en_ * pn.p72);
   for (std::size_t i = 0; i < n; ++i) y[i] = x_[i] + h * (a51 * k1[i] + a52 * k2[i] + a53 * k3[i] + a54 * k4[i]);
-  rhs_at(y, k5, t_ + h * (8.0 / 9), ek_ * pk.p80, ee_ * pe.p80);
+  rhs_at(y, k5, t_ + h * (8.0 / 9), ek_ * pk.p80, ee_ * pe.p80, en_ * pn.p80);
   ek_new_ = ek_ * pk.p90;
   ee_new_ = ee_ * pe.p90;
+  en_new_ = en_ * pn.p90;
   for (std::size_t i = 0; i < n; ++i)
     y[i] = x_[i] + h * (a61 * k1[i] + a62 * k2[i] + a63 * k3[i] + a64 * k4[i] + a65 * k5[i]);
-  rhs_at(y, k6, t_ + h, ek_new_, ee_new_);
+  rhs_at(y, k6, t_ + h, ek_new_, ee_new_, en_new_);
   for (std::size_t i = 0; i < n; ++i)
     x_new_[i] = x_[i] + h * (b1 * k1[i] + b3 * k3[i] + b4 * k4[i] + b5 * k5[i] + b6 * k6[i]);
-  rhs_at(x_new_, f_new_, t_ + h, ek_new_, ee_new_);
-  double norm = 0;
+  // FSAL: the derivative at the new point. The right-hand side does not depend on the state
+  // (see rhs), and stage 6 sits at the same time t + h, so it equals k6 exactly.
+  f_new_ = k6;
+  State err, scale;
   for (std::size_t i = 0; i < n; ++i) {
-    const double err = h * (e1 * k1[i] + e3 * k3[i] + e4 * k4[i] + e5 * k5[i] + e6 * k6[i] + e7 * f_new_[i]);
-    const double scale = tolerance_ * (1 + std::max(std::fabs(x_[i]), std::fabs(x_new_[i])));
-    norm = std::max(norm, std::fabs(err) / scale);
+    err[i] = std::fabs(h * (e1 * k1[i] + e3 * k3[i] + e4 * k4[i] + e5 * k5[i] + e6 * k6[i] + e7 * f_new_[i]));
+    scale[i] = tolerance_ * (1 + std::fabs(x_[i]) + h * std::fabs(k1[i]));
   }
-  return norm;
+  // max_i err_i / scale_i with one division (n = 2).
+  const double inv = 1 / (scale[0] * scale[1]);
+  return std::max(err[0] * scale[1], err[1] * scale[0]) * inv;
 }
 
 double ViralKinetics::advance(double t_target, double stop_below_ln_v) {
@@ -131,6 +137,7 @@ double ViralKinetics::advance(double t_target, double stop_below_ln_v) {
     dxdt_ = f_new_;
     ek_ = ek_new_;
     ee_ = ee_new_;
+    en_ = en_new_;
     t_ = clipped ? t_target : t_ + h;
     const double grown = h * (err > 1e-10 ? std::min(5.0, 0.9 * inverse_fifth_root(err)) : 5.0);
     // Keep the natural step across an event: a step clipped to land on it says nothing new.
@@ -150,6 +157,7 @@ double ViralKinetics::advance(double t_target, double stop_below_ln_v) {
       const double tau = t_ - pk_.segment_start();
       ek_ = std::exp(-pk_.k_per_day() * tau);
       ee_ = std::exp(-pk_.ke0_per_day() * tau);
+      en_ = std::exp(-nk_.turnover_per_day() * (t_ - nk_.segment_start()));
       refresh_derivative();
       return t_;
     }

@@ -2,18 +2,18 @@
 // Within-host CMV kinetics (MODEL.md section 1, recommended default): log-linear virus per
 // strain k in {S, R} with quasi-steady-state free virus, and an explicit NK compartment.
 //
-//   d ln V_k/dt = rho_k (1 - eps_k(Ce)) - g(P) [d0 (1 + a_rec t) + kN N]
+//   d ln V_k/dt = rho_k (1 - eps_k(Ce)) - g(P) [d0 (1 + a_rec t) + kN N(t)]
 //   eps_k(Ce)   = Emax Ce / (EC50_k + Ce),  EC50_R = FS * EC50_S
-//   dN/dt       = dN (N_target(t) - N),  N_target = N0 (1 + E_IL2 u(t))
+//   dN/dt       = dN (N_target(t) - N),  N_target = N0 (1 + E_IL2 u(t))     (nk_il2.hpp)
 //
-// g(P) (steroid) and N0 are folded into the per-patient coefficients below. Ce (ganciclovir
-// effect-site concentration) is closed form (ganciclovir_pk.hpp); ln V_S, ln V_R and N are
-// integrated between events by an adaptive Dormand-Prince 5(4) pair with FSAL and the standard
+// g(P) (steroid) is folded into the per-patient coefficients below. Ce (ganciclovir
+// effect-site concentration, ganciclovir_pk.hpp) and N (nk_il2.hpp) are closed form under
+// their piecewise-constant inputs; ln V_S and ln V_R are integrated between events by an adaptive Dormand-Prince 5(4) pair with FSAL and the standard
 // step-size controller (Hairer, Norsett & Wanner, Solving ODEs I, II.4), the method of
 // Boost.Odeint's runge_kutta_dopri5, written out here so the two exponentials of the PK closed
 // form are computed once per step instead of once per stage (tests check it against
-// Boost.Odeint and against the closed-form solution). Error test per component:
-// |err_i| <= tolerance * (1 + max(|x_i|, |x_i_new|)), i.e. absolute and relative tolerance
+// Boost.Odeint and against the closed-form solution). Error test per component, as Boost.Odeint's
+// default_error_checker: |err_i| <= atol + rtol (|x_i| + h |dx_i/dt|) with atol = rtol =
 // `tolerance` (on ln V an absolute error of 1e-6 is a relative error of 1e-6 in V).
 // No allocation after construction.
 #include <array>
@@ -21,6 +21,7 @@
 #include <limits>
 
 #include "models/mechanistic/ganciclovir_pk.hpp"
+#include "models/mechanistic/nk_il2.hpp"
 
 namespace vtrial {
 
@@ -30,15 +31,14 @@ struct KineticsCoefficients {
   double d0 = 0.5;                   // 1/day, steroid factor included
   double recovery = 0.02;            // 1/day
   double kill = 0.002;               // uL/(cell day), steroid factor included
-  double nk_turnover = 0.1;          // 1/day
 };
 
 class ViralKinetics {
  public:
-  using State = std::array<double, 3>;  // ln V_S, ln V_R (copies/mL), N (cells/uL)
+  using State = std::array<double, 2>;  // ln V_S, ln V_R (copies/mL)
 
   void reset(const KineticsCoefficients& coef, double k_per_day, double ke0_per_day, double ln_vs0, double ln_vr0,
-             double nk0, double tolerance);
+             double nk0, double nk_turnover_per_day, double tolerance);
 
   // Changes in the piecewise-constant inputs take effect at the current time (advance first).
   void set_infusion_rate(double rate_mg_per_l_per_day);
@@ -53,29 +53,34 @@ class ViralKinetics {
   double ln_v_sensitive() const { return x_[0]; }
   double ln_v_resistant() const { return x_[1]; }
   double ln_v_total() const { return log_add(x_[0], x_[1]); }
-  double nk() const { return x_[2]; }
+  double nk() const { return nk_.value(t_); }
   double gcv_concentration() const { return pk_.concentration(t_); }
   double gcv_effect_concentration() const { return pk_.effect_concentration(t_); }
   const KineticsCoefficients& coefficients() const { return coef_; }
   long steps() const { return steps_; }  // accepted + rejected, for diagnostics and benchmarks
 
   // The right-hand side at time t, public for tests (and for Boost.Odeint in them).
+  // The state enters only through N's closed form: the right-hand side depends on t alone,
+  // which lets the stages of a step be evaluated in parallel by the CPU.
   void rhs(const State& x, State& dxdt, double t) const {
     const double tau = t - pk_.segment_start();
-    rhs_at(x, dxdt, t, std::exp(-pk_.k_per_day() * tau), std::exp(-pk_.ke0_per_day() * tau));
+    rhs_at(x, dxdt, t, std::exp(-pk_.k_per_day() * tau), std::exp(-pk_.ke0_per_day() * tau),
+           std::exp(-nk_.turnover_per_day() * (t - nk_.segment_start())));
   }
-  // The same with e^{-k tau} and e^{-ke0 tau} given.
-  void rhs_at(const State& x, State& dxdt, double t, double ek, double ee) const {
+  // The same with e^{-k tau}, e^{-ke0 tau} and e^{-dN tau_N} given.
+  void rhs_at(const State&, State& dxdt, double t, double ek, double ee, double en) const {
     double eps_s = 0, eps_r = 0;
     if (pk_.active()) {
+      // emax_effect for both strains with one division.
       const double ce = pk_.effect_concentration_from(ek, ee);
-      eps_s = emax_effect(ce, coef_.emax, coef_.ec50_s);
-      eps_r = emax_effect(ce, coef_.emax, coef_.ec50_r);
+      const double ds = coef_.ec50_s + ce, dr = coef_.ec50_r + ce;
+      const double emax_ce_over = coef_.emax * ce / (ds * dr);
+      eps_s = emax_ce_over * dr;
+      eps_r = emax_ce_over * ds;
     }
-    const double loss = coef_.d0 * (1 + coef_.recovery * t) + coef_.kill * x[2];
+    const double loss = coef_.d0 * (1 + coef_.recovery * t) + coef_.kill * nk_.value_from(en);
     dxdt[0] = coef_.rho_s * (1 - eps_s) - loss;
     dxdt[1] = coef_.rho_r * (1 - eps_r) - loss;
-    dxdt[2] = coef_.nk_turnover * (nk_target_ - x[2]);
   }
 
   static double log_add(double a, double b) {
@@ -83,20 +88,20 @@ class ViralKinetics {
   }
 
  private:
-  void refresh_derivative() { rhs_at(x_, dxdt_, t_, ek_, ee_); }
+  void refresh_derivative() { rhs_at(x_, dxdt_, t_, ek_, ee_, en_); }
   // One Dormand-Prince attempt of size h from (t_, x_); returns the scaled error norm and
-  // leaves the candidate in x_new_, its derivative in f_new_, exponentials in ek_new_, ee_new_.
+  // leaves the candidate in x_new_, its derivative in f_new_, exponentials in *_new_.
   double attempt(double h);
 
   KineticsCoefficients coef_;
   GanciclovirPk pk_;
-  double nk_target_ = 100;
+  NkDynamics nk_;
   double infusion_rate_ = 0;
   State x_{}, dxdt_{};
   State x_new_{}, f_new_{};
   double t_ = 0;
-  double ek_ = 1, ee_ = 1;          // e^{-k tau}, e^{-ke0 tau} at t_ (tau from the segment start)
-  double ek_new_ = 1, ee_new_ = 1;
+  double ek_ = 1, ee_ = 1, en_ = 1;  // e^{-k tau}, e^{-ke0 tau}, e^{-dN tau_N} at t_
+  double ek_new_ = 1, ee_new_ = 1, en_new_ = 1;
   double dt_ = 0.05;  // the controller's proposal, kept across events
   double tolerance_ = 1e-6;
   long steps_ = 0;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "engine/calendar_date.hpp"
 #include "models/enrollment.hpp"
 
 namespace vtrial {
@@ -81,6 +82,31 @@ TEST(Enrollment, FirstSlotsAreEnrolledOnTheSameDaysWhateverTheSampleSize) {
   process.schedule(1, 7, large);
   for (std::size_t k = 0; k < small.size(); ++k) EXPECT_EQ(small[k].randomization_day, large[k].randomization_day);
   for (std::size_t k = 1; k < large.size(); ++k) EXPECT_GE(large[k].randomization_day, large[k - 1].randomization_day);
+}
+
+}  // namespace
+}  // namespace vtrial
+
+namespace vtrial {
+namespace {
+
+TEST(CalendarDate, RoundTripsAndKnownDays) {
+  std::int64_t start = 0, end = 0;
+  ASSERT_TRUE(parse_date("2025-05-20", start));
+  ASSERT_TRUE(parse_date("2025-12-30", end));
+  EXPECT_EQ(start, 20228);  // R: as.numeric(as.Date("2025-05-20")) prints 20228
+  EXPECT_EQ(end - start, 224);
+  EXPECT_EQ(format_date(start), "2025-05-20");
+  EXPECT_EQ(format_date(0), "1970-01-01");
+  std::int64_t leap = 0;
+  EXPECT_TRUE(parse_date("2024-02-29", leap));
+  EXPECT_FALSE(parse_date("2025-02-29", leap));
+  EXPECT_FALSE(parse_date("2025-13-01", leap));
+  for (std::int64_t d = -1000; d < 30000; d += 37) {
+    std::int64_t back = 0;
+    ASSERT_TRUE(parse_date(format_date(d), back));
+    EXPECT_EQ(back, d);
+  }
 }
 
 }  // namespace
