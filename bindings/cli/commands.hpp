@@ -7,6 +7,8 @@ namespace vtrial::cli {
 // Each command gets the arguments after its name and returns the process exit status.
 int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
+int samplesize_command(const std::vector<std::string>& args);
 
 // Thrown for a malformed command line (exit status 2, as is the convention for usage errors).
 struct UsageError {

@@ -12,7 +12,9 @@ constexpr const char* kUsage =
     "usage: vtrial COMMAND [options]\n\n"
     "commands:\n"
     "  run SCENARIO        simulate a design: power per endpoint with Monte Carlo intervals, HDF5 output\n"
-    "  validate SCENARIO   check a scenario and print it with every default resolved\n\n"
+    "  validate SCENARIO   check a scenario and print it with every default resolved\n"
+    "  sweep SCENARIO      power, enrollment and deadline across sample sizes (--patients 60:140:20)\n"
+    "  samplesize SCENARIO the smallest N reaching a target power (--endpoint, --target-power)\n\n"
     "`vtrial COMMAND --help` describes a command's options.\n";
 
 }  // namespace
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
   try {
     if (all[0] == "run") return vtrial::cli::run_command(rest);
     if (all[0] == "validate") return vtrial::cli::validate_command(rest);
+    if (all[0] == "sweep") return vtrial::cli::sweep_command(rest);
+    if (all[0] == "samplesize") return vtrial::cli::samplesize_command(rest);
     std::cerr << "vtrial: unknown command '" << all[0] << "'\n" << kUsage;
     return 2;
   } catch (const vtrial::cli::UsageError& e) {

@@ -1,0 +1,201 @@
+#include "bindings/app/sample_size.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "engine/hdf5_output.hpp"
+#include "engine/monte_carlo_runner.hpp"
+#include "models/trial_analysis.hpp"
+
+namespace vtrial {
+namespace {
+
+std::int64_t parse_count(const std::string& text, const std::string& whole) {
+  std::size_t used = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty())
+    throw std::invalid_argument("--patients " + whole + ": '" + text + "' is not a whole number");
+  return value;
+}
+
+SweepPoint point_from(const ResultTable& trials, std::int64_t patients, const std::vector<std::string>& endpoints) {
+  SweepPoint p;
+  p.patients = patients;
+  p.power = summarize_power(trials, endpoints);
+  p.design = summarize_design(trials);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  p.difference.assign(endpoints.size(), nan);
+  p.difference_se_paired.assign(endpoints.size(), nan);
+  p.difference_se_unpaired.assign(endpoints.size(), nan);
+  return p;
+}
+
+// Paired differences of the 0/1 rejections, trial by trial, between two sample sizes.
+void compare_with_previous(SweepPoint& current, const ResultTable& now, const SweepPoint& previous,
+                           const ResultTable& before, const std::vector<std::string>& endpoints) {
+  const double n = static_cast<double>(now.rows());
+  for (std::size_t e = 0; e < endpoints.size(); ++e) {
+    const auto& a = now.column(endpoints[e] + "_reject");
+    const auto& b = before.column(endpoints[e] + "_reject");
+    double sum = 0, sum_sq = 0;
+    for (std::size_t t = 0; t < a.size(); ++t) {
+      const double d = a[t] - b[t];
+      sum += d;
+      sum_sq += d * d;
+    }
+    const double mean = sum / n;
+    const double var = n > 1 ? (sum_sq - n * mean * mean) / (n - 1) : 0;
+    current.difference[e] = mean;
+    current.difference_se_paired[e] = std::sqrt(var / n);
+    const double p1 = current.power[e].power, p0 = previous.power[e].power;
+    current.difference_se_unpaired[e] = std::sqrt(p1 * (1 - p1) / n + p0 * (1 - p0) / n);
+  }
+}
+
+}  // namespace
+
+std::vector<std::int64_t> parse_sample_sizes(const std::string& text) {
+  std::vector<std::int64_t> sizes;
+  if (text.find(':') != std::string::npos) {
+    std::vector<std::string> parts;
+    std::stringstream in(text);
+    for (std::string part; std::getline(in, part, ':');) parts.push_back(part);
+    if (parts.size() != 3) throw std::invalid_argument("--patients " + text + ": expected first:last:step, e.g. 60:140:20");
+    const auto first = parse_count(parts[0], text), last = parse_count(parts[1], text), step = parse_count(parts[2], text);
+    if (step <= 0 || last < first)
+      throw std::invalid_argument("--patients " + text + ": need first <= last and a positive step");
+    for (auto n = first; n <= last; n += step) sizes.push_back(n);
+  } else {
+    std::stringstream in(text);
+    for (std::string part; std::getline(in, part, ',');) sizes.push_back(parse_count(part, text));
+  }
+  if (sizes.empty()) throw std::invalid_argument("--patients: give at least one sample size");
+  if (sizes.size() > 200) throw std::invalid_argument("--patients " + text + ": at most 200 sample sizes");
+  for (auto n : sizes)
+    if (n < 2 || n > 100000)
+      throw std::invalid_argument("--patients " + text + ": every sample size must be from 2 to 100000");
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  return sizes;
+}
+
+SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_t> sample_sizes,
+                               const SimulationOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  std::sort(sample_sizes.begin(), sample_sizes.end());
+  SweepResult result;
+  result.endpoints = TrialAnalysis(scenario).endpoints();
+  const auto tables = simulate_sample_sizes(scenario, sample_sizes, options);
+  for (std::size_t i = 0; i < sample_sizes.size(); ++i) {
+    result.points.push_back(point_from(tables[i], sample_sizes[i], result.endpoints));
+    if (i > 0) compare_with_previous(result.points[i], tables[i], result.points[i - 1], tables[i - 1], result.endpoints);
+  }
+  result.threads = resolve_threads(options.threads);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSearch& search,
+                                  const SimulationOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto endpoints = TrialAnalysis(scenario).endpoints();
+  const auto e = static_cast<std::size_t>(std::find(endpoints.begin(), endpoints.end(), search.endpoint) -
+                                          endpoints.begin());
+  if (e == endpoints.size()) {
+    std::string list;
+    for (const auto& name : endpoints) list += (list.empty() ? "" : ", ") + name;
+    throw std::invalid_argument("--endpoint " + search.endpoint + ": not an endpoint of this scenario; choose from " +
+                                list);
+  }
+  const auto on_grid = [&](std::int64_t n) {
+    return search.minimum + (n - search.minimum + search.step - 1) / search.step * search.step;
+  };
+  std::map<std::int64_t, std::pair<ResultTable, SweepPoint>> evaluated;
+  const auto meets = [&](std::int64_t n) {
+    if (!evaluated.count(n)) {
+      auto tables = simulate_sample_sizes(scenario, {n}, options);
+      auto point = point_from(tables.front(), n, endpoints);
+      evaluated.emplace(n, std::make_pair(std::move(tables.front()), std::move(point)));
+    }
+    const EndpointPower& p = evaluated.at(n).second.power[e];
+    return (search.criterion == PowerCriterion::lower_bound ? p.ci_low : p.power) >= search.target_power;
+  };
+
+  // Bracket: lo fails (or is below the minimum), hi meets.
+  std::int64_t lo = search.minimum - search.step, hi = search.minimum;
+  while (!meets(hi)) {
+    if (hi >= search.maximum)
+      throw std::runtime_error("the target power " + std::to_string(search.target_power) + " for " + search.endpoint +
+                               " is not reached at the maximum of " + std::to_string(search.maximum) +
+                               " patients (raise --max, or check the effect size)");
+    lo = hi;
+    hi = std::min(on_grid(2 * hi), on_grid(search.maximum));
+  }
+  while (hi - lo > search.step) {
+    const std::int64_t mid = on_grid(lo + (hi - lo) / 2);
+    if (mid <= lo || mid >= hi) break;
+    (meets(mid) ? hi : lo) = mid;
+  }
+
+  SampleSizeResult result;
+  result.patients = hi;
+  result.power = evaluated.at(hi).second.power[e];
+  result.evaluated.endpoints = endpoints;
+  const SweepPoint* previous = nullptr;
+  const ResultTable* previous_table = nullptr;
+  for (auto& [n, entry] : evaluated) {
+    SweepPoint point = entry.second;
+    if (previous) compare_with_previous(point, entry.first, *previous, *previous_table, endpoints);
+    result.evaluated.points.push_back(point);
+    previous = &entry.second;
+    previous_table = &entry.first;
+  }
+  result.evaluated.threads = resolve_threads(options.threads);
+  result.evaluated.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+void write_sweep(const std::string& path, const Scenario& scenario, const SweepResult& sweep,
+                 const std::string& filetype) {
+  const std::vector<ColumnSpec> cols = {
+      {"patients", ColumnType::integer},      {"power", ColumnType::real},
+      {"mc_se", ColumnType::real},            {"ci_low", ColumnType::real},
+      {"ci_high", ColumnType::real},          {"difference", ColumnType::real},
+      {"difference_se_paired", ColumnType::real}, {"difference_se_unpaired", ColumnType::real},
+      {"p_enrolled_by_deadline", ColumnType::real}, {"p_completed_by_deadline", ColumnType::real},
+      {"median_enrollment_days", ColumnType::real}, {"mean_screened", ColumnType::real},
+      {"mean_patients", ColumnType::real},
+  };
+  ResultTable table(cols, sweep.points.size() * sweep.endpoints.size());
+  std::vector<std::string> names;
+  std::size_t row = 0;
+  for (const auto& p : sweep.points) {
+    for (std::size_t e = 0; e < sweep.endpoints.size(); ++e, ++row) {
+      names.push_back(sweep.endpoints[e]);
+      const auto& w = p.power[e];
+      std::size_t c = 0;
+      for (double v : {double(p.patients), w.power, w.mc_se, w.ci_low, w.ci_high, p.difference[e],
+                       p.difference_se_paired[e], p.difference_se_unpaired[e], p.design.p_enrolled_by_deadline,
+                       p.design.p_completed_by_deadline, p.design.median_enrollment_days, p.design.mean_screened,
+                       p.design.mean_patients})
+        table.at(c++, row) = v;
+    }
+  }
+  Hdf5Output out(path);
+  write_run_attributes(out, scenario, filetype);
+  out.write_strings("sweep", "endpoint", names);
+  out.write_table("sweep", table);
+  out.commit();
+}
+
+}  // namespace vtrial

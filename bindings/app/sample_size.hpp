@@ -1,0 +1,64 @@
+#pragma once
+// The protocol committee's questions: power and feasibility across enrollment targets, and
+// the smallest N that reaches a target power.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bindings/app/design_summary.hpp"
+#include "bindings/app/simulation.hpp"
+#include "engine/power_summary.hpp"
+
+namespace vtrial {
+
+struct SweepPoint {
+  std::int64_t patients = 0;
+  std::vector<EndpointPower> power;  // one per endpoint
+  // Against the previous (smaller) N of the sweep, per endpoint: the difference in power, its
+  // standard error from the paired per-trial differences (common random numbers), and the SE
+  // two independent runs would have had. NaN for the first N.
+  std::vector<double> difference, difference_se_paired, difference_se_unpaired;
+  DesignSummary design;
+};
+
+struct SweepResult {
+  std::vector<std::string> endpoints;
+  std::vector<SweepPoint> points;  // ordered by patients
+  double seconds = 0;
+  int threads = 0;
+};
+
+// "60:140:20" (first:last:step) or "60,80,100"; sorted, unique, each in [2, 100000].
+std::vector<std::int64_t> parse_sample_sizes(const std::string& text);
+
+SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_t> sample_sizes,
+                               const SimulationOptions& options);
+
+enum class PowerCriterion { lower_bound, estimate };
+
+struct SampleSizeSearch {
+  std::string endpoint;
+  double target_power = 0.8;
+  std::int64_t step = 2;
+  std::int64_t minimum = 10;
+  std::int64_t maximum = 1000;
+  PowerCriterion criterion = PowerCriterion::lower_bound;
+};
+
+struct SampleSizeResult {
+  std::int64_t patients = 0;  // smallest N on the grid meeting the criterion
+  EndpointPower power;        // at that N
+  SweepResult evaluated;      // every N simulated during the search, ordered by N
+};
+
+// Brackets by doubling from `minimum`, then bisects on the grid; every N uses the same seed, so
+// the power curve it searches is the common-random-number curve. Throws if the target is not
+// reached at `maximum`.
+SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSearch& search,
+                                  const SimulationOptions& options);
+
+// /sweep: one row per (N, endpoint).
+void write_sweep(const std::string& path, const Scenario& scenario, const SweepResult& sweep,
+                 const std::string& filetype);
+
+}  // namespace vtrial

@@ -1,0 +1,131 @@
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "bindings/app/sample_size.hpp"
+#include "bindings/cli/commands.hpp"
+#include "bindings/cli/common_options.hpp"
+#include "bindings/cli/report.hpp"
+
+namespace po = boost::program_options;
+
+namespace vtrial::cli {
+namespace {
+
+void print_sweep_table(std::ostream& out, const SweepResult& sweep) {
+  char line[240];
+  std::snprintf(line, sizeof line, "%-28s %6s %7s  %-17s %9s %9s %9s  %8s %8s %9s %9s\n", "endpoint", "N", "power",
+                "95% CI", "diff", "SE pair", "SE indep", "P(enr)", "P(done)", "med.days", "screened");
+  out << line;
+  for (std::size_t e = 0; e < sweep.endpoints.size(); ++e) {
+    for (const auto& p : sweep.points) {
+      const auto& w = p.power[e];
+      char diff[64] = "        -         -         -";
+      if (!std::isnan(p.difference[e]))
+        std::snprintf(diff, sizeof diff, "%+9.4f %9.4f %9.4f", p.difference[e], p.difference_se_paired[e],
+                      p.difference_se_unpaired[e]);
+      std::snprintf(line, sizeof line, "%-28s %6lld %7.4f  [%.4f, %.4f] %s  %8.3f %8.3f %9.0f %9.1f\n",
+                    sweep.endpoints[e].c_str(), static_cast<long long>(p.patients), w.power, w.ci_low, w.ci_high,
+                    diff, p.design.p_enrolled_by_deadline, p.design.p_completed_by_deadline,
+                    p.design.median_enrollment_days, p.design.mean_screened);
+      out << line;
+    }
+  }
+}
+
+std::string sweep_json(const SweepResult& sweep) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < sweep.points.size(); ++i) {
+    const auto& p = sweep.points[i];
+    s += (i ? ", " : "") + std::string("{\"patients\": ") + std::to_string(p.patients) +
+         ", \"endpoints\": " + power_json_list(p.power) + ", \"design\": " + design_json(p.design) + "}";
+  }
+  return s + "]";
+}
+
+}  // namespace
+
+int sweep_command(const std::vector<std::string>& args) {
+  CommonOptions common;
+  std::string patients;
+  po::options_description options(
+      "vtrial sweep: power and feasibility across sample sizes, on the same virtual patients");
+  options.add_options()("patients", po::value(&patients)->required(),
+                        "sample sizes: first:last:step (60:140:20) or a list (60,80,100)");
+  add_common_options(options, common);
+  if (!parse_command_line(args, "vtrial sweep SCENARIO --patients 60:140:20 [run options]", options, common))
+    return 0;
+  const auto sizes = parse_sample_sizes(patients);
+  const Scenario scenario = load_scenario(common.scenario, common.overrides);
+  const std::string output = common.output.empty() ? default_output_path(common.scenario, "_sweep") : common.output;
+  const SweepResult sweep = sweep_sample_sizes(scenario, sizes, {common.threads, !common.json});
+  write_sweep(output, scenario, sweep, "vtrial.sweep");
+  if (common.json) {
+    std::cout << "{\"scenario\": " << json_escape(scenario.name) << ", \"trials\": " << scenario.simulation.trials
+              << ", \"seed\": " << scenario.simulation.seed << ", \"seconds\": " << json_number(sweep.seconds)
+              << ", \"output\": " << json_escape(output) << ", \"sweep\": " << sweep_json(sweep) << "}\n";
+  } else {
+    std::cout << "vtrial sweep  scenario '" << scenario.name << "': " << scenario.simulation.trials
+              << " trials per N, common random numbers (seed " << scenario.simulation.seed << ")\n"
+              << "diff = power minus power at the previous N; SE pair = its standard error from paired trials; "
+                 "SE indep = what independent runs would give\n\n";
+    print_sweep_table(std::cout, sweep);
+    std::cout << "\n" << sweep.seconds << " s on " << sweep.threads << " threads; results written to " << output << "\n";
+  }
+  return 0;
+}
+
+int samplesize_command(const std::vector<std::string>& args) {
+  CommonOptions common;
+  SampleSizeSearch search;
+  std::string criterion = "lower";
+  po::options_description options("vtrial samplesize: the smallest N whose power reaches a target");
+  options.add_options()
+      ("endpoint", po::value(&search.endpoint)->default_value("duration_of_viremia"), "endpoint whose power counts")
+      ("target-power", po::value(&search.target_power)->default_value(0.8), "target power, in (0, 1)")
+      ("step", po::value(&search.step)->default_value(2), "grid of N: multiples of step above --min")
+      ("min", po::value(&search.minimum)->default_value(10), "smallest N considered")
+      ("max", po::value(&search.maximum)->default_value(1000), "largest N considered")
+      ("criterion", po::value(&criterion)->default_value("lower"),
+       "lower: the 95% Wilson lower bound of power reaches the target; estimate: the point estimate does");
+  add_common_options(options, common);
+  if (!parse_command_line(args, "vtrial samplesize SCENARIO --endpoint NAME --target-power 0.8 [options]", options,
+                          common))
+    return 0;
+  if (!(search.target_power > 0 && search.target_power < 1)) throw UsageError{"--target-power must be in (0, 1)"};
+  if (search.step < 1) throw UsageError{"--step must be a positive whole number"};
+  if (search.minimum < 2 || search.maximum > 100000 || search.maximum < search.minimum)
+    throw UsageError{"--min and --max must satisfy 2 <= min <= max <= 100000"};
+  if (criterion != "lower" && criterion != "estimate") throw UsageError{"--criterion must be 'lower' or 'estimate'"};
+  search.criterion = criterion == "lower" ? PowerCriterion::lower_bound : PowerCriterion::estimate;
+
+  const Scenario scenario = load_scenario(common.scenario, common.overrides);
+  const std::string output =
+      common.output.empty() ? default_output_path(common.scenario, "_samplesize") : common.output;
+  const SampleSizeResult found = find_sample_size(scenario, search, {common.threads, !common.json});
+  write_sweep(output, scenario, found.evaluated, "vtrial.samplesize");
+  const auto& p = found.power;
+  if (common.json) {
+    std::cout << "{\"endpoint\": " << json_escape(search.endpoint) << ", \"target_power\": "
+              << json_number(search.target_power) << ", \"criterion\": " << json_escape(criterion)
+              << ", \"patients\": " << found.patients << ", \"power\": " << json_number(p.power)
+              << ", \"mc_se\": " << json_number(p.mc_se) << ", \"ci_low\": " << json_number(p.ci_low)
+              << ", \"ci_high\": " << json_number(p.ci_high) << ", \"trials\": " << p.trials
+              << ", \"output\": " << json_escape(output) << ", \"evaluated\": " << sweep_json(found.evaluated)
+              << "}\n";
+  } else {
+    std::cout << "vtrial samplesize  scenario '" << scenario.name << "', endpoint " << search.endpoint
+              << ", target power " << search.target_power << " ("
+              << (search.criterion == PowerCriterion::lower_bound ? "95% lower bound" : "point estimate")
+              << "), N on multiples of " << search.step << " from " << search.minimum << "\n\n";
+    print_sweep_table(std::cout, found.evaluated);
+    char line[200];
+    std::snprintf(line, sizeof line, "\nsmallest N: %lld patients, power %.4f [%.4f, %.4f] (%llu trials)\n",
+                  static_cast<long long>(found.patients), p.power, p.ci_low, p.ci_high,
+                  static_cast<unsigned long long>(p.trials));
+    std::cout << line << "results written to " << output << "\n";
+  }
+  return 0;
+}
+
+}  // namespace vtrial::cli
