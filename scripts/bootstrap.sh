@@ -11,7 +11,7 @@ build="${VTRIAL_BUILD_DIR:-$here/build}"
 packages=(cmake g++ make pkg-config
   libboost-dev libboost-random-dev libboost-program-options-dev libboost-math-dev
   libtbb-dev libhdf5-dev libyaml-cpp-dev libgtest-dev libbenchmark-dev
-  pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest)
+  pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-yaml)
 
 missing=()
 for p in "${packages[@]}"; do
