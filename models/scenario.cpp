@@ -65,6 +65,10 @@ Scenario read_scenario(Settings& s) {
   a.multiplicity = s.choice("analysis.multiplicity", "fixed_sequence", {"fixed_sequence", "holm"}) == "holm"
                        ? Multiplicity::holm
                        : Multiplicity::fixed_sequence;
+  a.interim = read_interim_plan(s);
+  if (a.interim.enabled && a.primary != "duration_of_viremia")
+    s.fail("analysis.interim.enabled", "interim analyses monitor the log-rank test of duration_of_viremia; "
+                                       "set analysis.primary: duration_of_viremia");
 
   sc.simulation.trials = s.integer("simulation.trials", sc.simulation.trials, 1, 100000000);
   sc.simulation.seed = static_cast<std::uint64_t>(

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/enrollment.hpp"
+#include "models/interim_analysis.hpp"
 #include "models/mechanistic/mechanistic_params.hpp"
 
 namespace vtrial {
@@ -42,6 +43,7 @@ struct AnalysisParams {
   std::string primary = "duration_of_viremia";
   std::vector<std::string> key_secondary;  // tested after the primary under `multiplicity`
   Multiplicity multiplicity = Multiplicity::fixed_sequence;
+  InterimPlan interim;  // optional group-sequential monitoring of the primary endpoint
 };
 
 struct SimulationParams {

@@ -44,6 +44,17 @@ TrialAnalysis::TrialAnalysis(const Scenario& scenario)
   for (const auto& name : a.key_secondary) family_.push_back(index_of(name));
   power_endpoints_.push_back("primary_wins");
   power_endpoints_.push_back("all_key_secondaries_win");
+  if (a.interim.enabled) {
+    monitor_.emplace(a.interim, alpha_, scenario.trial.visit_interval_days, scenario.trial.follow_up_days);
+    const auto gs_columns = GroupSequentialMonitor::columns();
+    monitor_row_.resize(gs_columns.size());
+    for (std::size_t i = 0; i < gs_columns.size(); ++i) {
+      if (gs_columns[i].name == "gs_reject") gs_reject_column_ = i;
+      if (gs_columns[i].name == "gs_z") gs_z_column_ = i;
+    }
+    // The group-sequential design's own power: rejection at any look (gs_reject).
+    power_endpoints_.push_back("group_sequential");
+  }
   p_values_.resize(kinds_.size());
   family_p_.resize(family_.size());
   family_adjusted_.resize(family_.size());
@@ -62,6 +73,8 @@ std::vector<ColumnSpec> TrialAnalysis::columns() const {
   cols.push_back({"last_visit_days", ColumnType::real});
   cols.push_back({"enrolled_by_deadline", ColumnType::integer});
   cols.push_back({"completed_by_deadline", ColumnType::integer});
+  if (monitor_)
+    for (const auto& spec : GroupSequentialMonitor::columns()) cols.push_back(spec);
   return cols;
 }
 
@@ -98,7 +111,8 @@ TrialAnalysis::TestResult TrialAnalysis::run(EndpointKind kind) {
       return {std::isnan(p) ? 1.0 : p, std::exp(cox_result_.log_hazard_ratio)};
     }
     case EndpointKind::nk_welch: {
-      const WelchResult w = welch_t_test(nk_control_, nk_il2_);
+      // The CI is unused here; skipping its t quantile halves the test's cost (same p-value).
+      const WelchResult w = welch_t_test(nk_control_, nk_il2_, /*confidence_interval=*/false);
       return {w.p_value, w.mean_difference};
     }
     case EndpointKind::nk_wilcoxon: {
@@ -145,6 +159,12 @@ void TrialAnalysis::analyze(std::span<const PatientRecord> patients, std::span<d
   const double all_adjusted = *std::max_element(family_adjusted_.begin(), family_adjusted_.end());
   put(family_adjusted_[0], kNaN, family_adjusted_[0] < alpha_);
   put(all_adjusted, kNaN, all_adjusted < alpha_);
+  if (monitor_) {
+    // The monitor sees every patient of the trial, with calendar times; its decision columns
+    // go after the descriptive ones, and its overall rejection is the design's endpoint here.
+    monitor_->evaluate(patients, monitor_row_);
+    put(kNaN, monitor_row_[gs_z_column_], monitor_row_[gs_reject_column_] != 0);
+  }
 
   for (const std::uint8_t arm : {std::uint8_t{0}, std::uint8_t{1}}) {
     const MedianSurvival m = km_median(time_, event_, group_, arm, km_);
@@ -171,6 +191,8 @@ void TrialAnalysis::analyze(std::span<const PatientRecord> patients, std::span<d
   row[c++] = last_visit;
   row[c++] = last_randomization <= deadline_days_ ? 1.0 : 0.0;
   row[c++] = last_visit <= deadline_days_ ? 1.0 : 0.0;
+  if (monitor_)
+    for (double v : monitor_row_) row[c++] = v;
 }
 
 }  // namespace vtrial

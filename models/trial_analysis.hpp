@@ -5,6 +5,7 @@
 // `all_key_secondaries_win`; descriptive columns (Kaplan-Meier medians per arm, enrollment)
 // follow.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "engine/stats/multiplicity.hpp"
 #include "engine/stats/wilcoxon.hpp"
 #include "models/endpoint_catalog.hpp"
+#include "models/interim_analysis.hpp"
 #include "models/patient_record.hpp"
 #include "models/scenario.hpp"
 
@@ -64,6 +66,9 @@ class TrialAnalysis {
   HolmWorkspace holm_;
   bool cox_fresh_ = false;  // the Wald and LR endpoints share one fit
   CoxResult cox_result_;
+  std::optional<GroupSequentialMonitor> monitor_;  // when analysis.interim.enabled
+  std::vector<double> monitor_row_;
+  std::size_t gs_reject_column_ = 0, gs_z_column_ = 0;
 };
 
 }  // namespace vtrial

@@ -50,6 +50,18 @@ DesignSummary summarize_design(const ResultTable& trials) {
   d.mean_screened = mean_of(trials.column("screened"));
   d.mean_patients = mean_of(trials.column("patients"));
   d.mean_events = mean_of(trials.column("events"));
+  const auto& specs = trials.specs();
+  const bool group_sequential =
+      std::any_of(specs.begin(), specs.end(), [](const ColumnSpec& s) { return s.name == "gs_stop_look"; });
+  if (group_sequential) {
+    // Patients randomized by the stopping day: the expected sample size of the design.
+    d.mean_patients = mean_of(trials.column("gs_patients"));
+    const auto& look = trials.column("gs_stop_look");
+    const double last = look.empty() ? 0 : *std::max_element(look.begin(), look.end());
+    d.p_stop_at_look.assign(static_cast<std::size_t>(last) + 1, 0.0);
+    for (double j : look) d.p_stop_at_look[static_cast<std::size_t>(j)] += 1.0 / static_cast<double>(look.size());
+    d.p_futility_stop = mean_of(trials.column("gs_futility_stop"));
+  }
   for (const auto& spec : trials.specs())
     if (spec.name.rfind("km_median_", 0) == 0 || spec.name.rfind("negative_by_", 0) == 0)
       d.descriptive.emplace_back(spec.name, mean_of(trials.column(spec.name)));

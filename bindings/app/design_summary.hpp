@@ -17,6 +17,10 @@ struct DesignSummary {
   double mean_screened = 0;
   double mean_patients = 0;  // expected sample size (smaller than N when trials stop early)
   double mean_events = 0;
+  // Group-sequential designs only (empty otherwise): P(the trial stops at look j), j = 0..K-1
+  // (the last is the final analysis), and P(stop for futility).
+  std::vector<double> p_stop_at_look;
+  double p_futility_stop = 0;
   // Means over trials of per-trial descriptive columns (NaN values skipped), e.g. KM medians.
   std::vector<std::pair<std::string, double>> descriptive;
 };

@@ -127,6 +127,8 @@ void write_design_summary(Hdf5Output& out, const std::string& group, const Desig
   add("mean_patients", d.mean_patients);
   add("mean_events", d.mean_events);
   for (const auto& [name, v] : d.descriptive) add("mean_" + name, v);
+  for (std::size_t j = 0; j < d.p_stop_at_look.size(); ++j) add("p_stop_at_look" + std::to_string(j), d.p_stop_at_look[j]);
+  if (!d.p_stop_at_look.empty()) add("p_futility_stop", d.p_futility_stop);
   ResultTable table(cols, 1);
   for (std::size_t c = 0; c < values.size(); ++c) table.at(c, 0) = values[c];
   out.write_table(group, table);

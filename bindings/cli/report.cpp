@@ -81,6 +81,16 @@ void print_design_summary(std::ostream& out, const DesignSummary& d, const std::
     if (name == "negative_by_day28_control") by28[0] = v;
     if (name == "negative_by_day28_il2") by28[1] = v;
   }
+  if (!d.p_stop_at_look.empty()) {
+    out << "group-sequential: P(stop at look 1.." << d.p_stop_at_look.size() << ") =";
+    for (double p : d.p_stop_at_look) {
+      std::snprintf(line, sizeof line, " %.3f", p);
+      out << line;
+    }
+    std::snprintf(line, sizeof line, "; P(futility stop) = %.3f; expected sample size %.1f\n", d.p_futility_stop,
+                  d.mean_patients);
+    out << line;
+  }
   std::snprintf(line, sizeof line,
                 "mean over trials: Kaplan-Meier median days to negativity %.1f (control) vs %.1f (IL-2); "
                 "negative by day 28: %.3f vs %.3f\n",
@@ -95,6 +105,11 @@ std::string design_json(const DesignSummary& d) {
       << ", \"median_enrollment_days\": " << json_number(d.median_enrollment_days)
       << ", \"mean_screened\": " << json_number(d.mean_screened)
       << ", \"mean_patients\": " << json_number(d.mean_patients);
+  if (!d.p_stop_at_look.empty()) {
+    out << ", \"p_stop_at_look\": [";
+    for (std::size_t j = 0; j < d.p_stop_at_look.size(); ++j) out << (j ? ", " : "") << json_number(d.p_stop_at_look[j]);
+    out << "], \"p_futility_stop\": " << json_number(d.p_futility_stop);
+  }
   for (const auto& [name, v] : d.descriptive) out << ", \"mean_" << name << "\": " << json_number(v);
   out << "}";
   return out.str();
