@@ -86,6 +86,24 @@ simulation: {trials: 20000, seed: 77})");
   EXPECT_NEAR(endpoint(r, "nk_change").power, 0.6968888, 4 * mc_se(0.6968888, 20000));
 }
 
+TEST(PowerValidation, GroupSequentialDesignKeepsAlphaEndToEnd) {
+  // One interim at half the patients completed, O'Brien-Fleming-type spending, no futility,
+  // HR = 1: the design's rejection rate (any look) stays within 4 SE of alpha (the fixed
+  // log-rank itself runs ~0.054 at n = 100, see above), stop probabilities sum to 1 and the
+  // expected sample size is below N only through early stops.
+  const Scenario sc = testing::scenario_from_yaml(R"(
+parametric: {il2: {hazard_ratio: 1}}
+analysis: {endpoints: [duration_of_viremia], interim: {enabled: true, fractions: [0.5], futility: false}}
+simulation: {trials: 8000, seed: 303})");
+  const auto r = simulate_scenario(sc, {});
+  EXPECT_NEAR(endpoint(r, "group_sequential").power, 0.05, 4 * mc_se(0.05, 8000));
+  ASSERT_EQ(r.design.p_stop_at_look.size(), 2u);
+  EXPECT_NEAR(r.design.p_stop_at_look[0] + r.design.p_stop_at_look[1], 1.0, 1e-12);
+  // Under H0 an OBF interim at t = 0.5 stops with probability ~0.003 (boundary 2.963).
+  EXPECT_LT(r.design.p_stop_at_look[0], 0.003 + 4 * mc_se(0.003, 8000));
+  EXPECT_LE(r.design.mean_patients, 100.0);
+}
+
 TEST(PowerValidation, ResultsDoNotDependOnTheThreadCount) {
   const Scenario sc = testing::scenario_from_yaml("simulation: {trials: 3000, seed: 5}\noutput: {patient_trials: 3}");
   const auto one = simulate_scenario(sc, {1, false});
