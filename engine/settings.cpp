@@ -27,6 +27,15 @@ std::string format_number(double x) {
   return out.str();
 }
 
+// Shortest text that reads back as the same double (std::to_chars without a precision), so
+// the resolved scenario shows 0.1 rather than 0.10000000000000001 and still reproduces a run
+// bit for bit when fed back.
+YAML::Node exact_number(double x) {
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  return YAML::Node(std::string(buf, ec == std::errc() ? end : buf));
+}
+
 std::string node_kind(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: return "a mapping";
@@ -186,7 +195,7 @@ double Settings::real(const std::string& path, double fallback, const Range& ran
     if (!ok) fail(path, "expected " + range.describe() + ", got " + node_kind(node));
   }
   if (!range.contains(value)) fail(path, "expected " + range.describe() + ", got " + format_number(value));
-  record(path, YAML::Node(value));
+  record(path, exact_number(value));
   return value;
 }
 
@@ -274,7 +283,7 @@ std::vector<double> Settings::real_list(const std::string& path, const std::vect
   YAML::Node out(YAML::NodeType::Sequence);
   for (double v : values) {
     if (!range.contains(v)) fail(path, "expected a list of " + range.describe() + ", got " + format_number(v));
-    out.push_back(v);
+    out.push_back(exact_number(v));
   }
   out.SetStyle(YAML::EmitterStyle::Flow);
   record(path, out);

@@ -28,7 +28,9 @@ struct ParametricParams {
   double control_nk_change_mean = 0;  // cells/uL
   double il2_nk_change_mean = 30;
   double nk_change_sd = 60;
-  double screen_failure_probability = 0.2;  // candidates screened who are not eligible
+  // Candidates screened who are not eligible: 0.55 matches the mechanistic model's eligibility
+  // (46% of screened candidates pass the protocol's criteria, docs/model.md).
+  double screen_failure_probability = 0.55;
 };
 
 struct DropoutParams {

@@ -92,8 +92,9 @@ def test_json_output(vtrial, scenario, tmp_path):
         p = e["power"]
         assert 0.0 <= e["ci_low"] <= p <= e["ci_high"] <= 1.0, e
         assert e["mc_se"] == pytest.approx(math.sqrt(p * (1 - p) / TRIALS), rel=1e-6), e
-        # The Wilson interval is roughly power +/- 1.96 SE at this size.
-        assert e["ci_high"] - e["ci_low"] == pytest.approx(2 * 1.96 * e["mc_se"], rel=0.05), e
+        # Away from 0 and 1 the Wilson interval is roughly power +/- 1.96 SE at this size.
+        if 0.05 < p < 0.95:
+            assert e["ci_high"] - e["ci_low"] == pytest.approx(2 * 1.96 * e["mc_se"], rel=0.05), e
 
 
 # --- the HDF5 file ----------------------------------------------------------------------------
