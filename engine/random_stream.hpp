@@ -36,10 +36,16 @@ class RandomStream {
   // Each key field passes through the mixer in sequence, so (1,2) and (2,1) differ, and the
   // four state words are drawn from a SplitMix64 sequence started at the combined hash.
   void reseed(const StreamKey& key) noexcept {
-    std::uint64_t h = mix64(key.seed);
-    h = mix64(h ^ key.trial);
-    h = mix64(h ^ (key.patient + 0x632be59bd9b4e019ULL));
-    h = mix64(h ^ (key.purpose + 0x8cb92ba72f3d8dd7ULL));
+    seed_from_patient_hash(patient_hash(key.seed, key.trial, key.patient), key.purpose);
+  }
+
+  // The hash of (seed, trial, patient): a patient with several purposes computes it once
+  // (see PatientStreams) and gets exactly the streams reseed() would give.
+  static constexpr std::uint64_t patient_hash(std::uint64_t seed, std::uint64_t trial, std::uint64_t patient) noexcept {
+    return mix64(mix64(mix64(seed) ^ trial) ^ (patient + 0x632be59bd9b4e019ULL));
+  }
+  void seed_from_patient_hash(std::uint64_t patient_hash, std::uint64_t purpose) noexcept {
+    std::uint64_t h = mix64(patient_hash ^ (purpose + 0x8cb92ba72f3d8dd7ULL));
     for (auto& word : s_) {
       h += 0x9e3779b97f4a7c15ULL;
       word = mix64(h);
@@ -74,6 +80,21 @@ class RandomStream {
  private:
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4]{};
+};
+
+// The streams of one (seed, trial, patient), each purpose its own, hashing the shared part once.
+class PatientStreams {
+ public:
+  PatientStreams(std::uint64_t seed, std::uint64_t trial, std::uint64_t patient) noexcept
+      : hash_(RandomStream::patient_hash(seed, trial, patient)) {}
+  RandomStream stream(std::uint64_t purpose) const noexcept {
+    RandomStream s({});
+    s.seed_from_patient_hash(hash_, purpose);
+    return s;
+  }
+
+ private:
+  std::uint64_t hash_;
 };
 
 }  // namespace vtrial

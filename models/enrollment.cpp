@@ -71,7 +71,8 @@ std::uint64_t EnrollmentProcess::schedule(std::uint64_t seed, std::uint64_t tria
     for (std::uint32_t screened = 0; screened < patient.screened;) {
       const double day = next_arrival(stream);
       ++arrivals;
-      if (stream.uniform_open01() >= params_.consent_refusal_probability) {
+      // No draw when nobody refuses: the arrival stream then serves only the gaps.
+      if (params_.consent_refusal_probability == 0 || stream.uniform_open01() >= params_.consent_refusal_probability) {
         ++screened;
         patient.randomization_day = day;
       }

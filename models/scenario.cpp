@@ -66,6 +66,7 @@ Scenario read_scenario(Settings& s) {
                        ? Multiplicity::holm
                        : Multiplicity::fixed_sequence;
   a.interim = read_interim_plan(s);
+  a.descriptive = s.boolean("analysis.descriptive", a.descriptive);
   if (a.interim.enabled && a.primary != "duration_of_viremia")
     s.fail("analysis.interim.enabled", "interim analyses monitor the log-rank test of duration_of_viremia; "
                                        "set analysis.primary: duration_of_viremia");

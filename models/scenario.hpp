@@ -46,6 +46,7 @@ struct AnalysisParams {
   std::vector<std::string> key_secondary;  // tested after the primary under `multiplicity`
   Multiplicity multiplicity = Multiplicity::fixed_sequence;
   InterimPlan interim;  // optional group-sequential monitoring of the primary endpoint
+  bool descriptive = true;  // per-trial Kaplan-Meier medians and share negative by day 28
 };
 
 struct SimulationParams {

@@ -31,6 +31,7 @@ AdverseEvent adverse_event_of(EndpointKind kind) {
 TrialAnalysis::TrialAnalysis(const Scenario& scenario)
     : alpha_(scenario.analysis.alpha),
       deadline_days_(scenario.enrollment.deadline_days()),
+      descriptive_(scenario.analysis.descriptive),
       multiplicity_(scenario.analysis.multiplicity) {
   const auto& a = scenario.analysis;
   for (const auto& name : a.endpoints) {
@@ -166,15 +167,19 @@ void TrialAnalysis::analyze(std::span<const PatientRecord> patients, std::span<d
     put(kNaN, monitor_row_[gs_z_column_], monitor_row_[gs_reject_column_] != 0);
   }
 
-  for (const std::uint8_t arm : {std::uint8_t{0}, std::uint8_t{1}}) {
-    const MedianSurvival m = km_median(time_, event_, group_, arm, km_);
-    row[c++] = m.median;
-    row[c++] = m.lower;
-    row[c++] = m.upper;
-  }
-  for (const std::uint8_t arm : {std::uint8_t{0}, std::uint8_t{1}}) {
-    const SurvivalEstimate s = km_survival_at(time_, event_, group_, arm, 28.0, km_);
-    row[c++] = 1 - s.survival;
+  if (descriptive_) {
+    for (const std::uint8_t arm : {std::uint8_t{0}, std::uint8_t{1}}) {
+      const MedianSurvival m = km_median(time_, event_, group_, arm, km_);
+      row[c++] = m.median;
+      row[c++] = m.lower;
+      row[c++] = m.upper;
+    }
+    for (const std::uint8_t arm : {std::uint8_t{0}, std::uint8_t{1}}) {
+      const SurvivalEstimate s = km_survival_at(time_, event_, group_, arm, 28.0, km_);
+      row[c++] = 1 - s.survival;
+    }
+  } else {
+    for (std::size_t i = 0; i < std::size(kDescriptiveColumns); ++i) row[c++] = kNaN;
   }
 
   double events = 0, screened = 0, last_randomization = 0, last_visit = 0;

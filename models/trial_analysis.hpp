@@ -43,6 +43,7 @@ class TrialAnalysis {
 
   double alpha_;
   double deadline_days_;
+  bool descriptive_;
   Multiplicity multiplicity_;
   std::vector<EndpointKind> kinds_;
   std::vector<std::string> power_endpoints_;

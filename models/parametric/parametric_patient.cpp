@@ -18,12 +18,15 @@ ParametricPatient::ParametricPatient(const ParametricParams& params, const Trial
       design_(design),
       // median = scale * ln(2)^(1/shape)
       weibull_scale_days_(params.control_median_days_to_negative / std::pow(std::log(2.0), 1.0 / params.shape)),
-      dropout_per_day_(dropout.rate_per_year / 365.25) {}
+      dropout_per_day_(dropout.rate_per_year / 365.25),
+      inverse_log_screen_failure_(params.screen_failure_probability > 0 ? 1 / std::log(params.screen_failure_probability)
+                                                                        : 0) {}
 
 void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Trajectory*) {
   // One unit-exponential per purpose: the same person in either arm, so the arm changes only
   // the hazard, never the draw (common random numbers).
-  RandomStream negative_stream({key.seed, key.trial, key.slot, purpose_id(StreamPurpose::time_to_negative)});
+  const PatientStreams streams(key.seed, key.trial, key.slot);
+  RandomStream negative_stream = streams.stream(purpose_id(StreamPurpose::time_to_negative));
   const double e = -std::log(negative_stream.uniform_open01());
   const double hazard_multiplier = out.arm == 1 ? params_.il2_hazard_ratio : 1.0;
   // Proportional hazards on a Weibull: S1(t) = S0(t)^HR  =>  T1 = scale * (E / HR)^(1/shape).
@@ -34,7 +37,7 @@ void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Traj
 
   double dropout_day = std::numeric_limits<double>::infinity();
   if (dropout_per_day_ > 0) {
-    RandomStream dropout_stream({key.seed, key.trial, key.slot, purpose_id(StreamPurpose::dropout)});
+    RandomStream dropout_stream = streams.stream(purpose_id(StreamPurpose::dropout));
     dropout_day = -std::log(dropout_stream.uniform_open01()) / dropout_per_day_;
   }
   const ObservedCourse seen =
@@ -43,16 +46,16 @@ void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Traj
   out.event = seen.event ? 1 : 0;
   out.dropped_out = seen.dropped_out ? 1 : 0;
 
-  RandomStream nk_stream({key.seed, key.trial, key.slot, purpose_id(StreamPurpose::nk_change)});
+  RandomStream nk_stream = streams.stream(purpose_id(StreamPurpose::nk_change));
   boost::random::normal_distribution<double> standard_normal(0.0, 1.0);
   const double z = standard_normal(nk_stream);
   out.nk_change = (out.arm == 1 ? params_.il2_nk_change_mean : params_.control_nk_change_mean) + params_.nk_change_sd * z;
   // Screen failures before this slot's eligible candidate: geometric, by inversion of one draw.
   out.screened = 1;
   if (params_.screen_failure_probability > 0) {
-    RandomStream screening({key.seed, key.trial, key.slot, purpose_id(StreamPurpose::screening)});
+    RandomStream screening = streams.stream(purpose_id(StreamPurpose::screening));
     const double failures =
-        std::floor(std::log(screening.uniform_open01()) / std::log(params_.screen_failure_probability));
+        std::floor(std::log(screening.uniform_open01()) * inverse_log_screen_failure_);
     out.screened = static_cast<std::uint32_t>(std::min(failures, 1e6)) + 1;
   }
 }

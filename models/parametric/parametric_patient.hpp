@@ -19,6 +19,7 @@ class ParametricPatient final : public PatientModel {
   TrialDesign design_;
   double weibull_scale_days_;  // control arm: S(t) = exp(-(t/scale)^shape)
   double dropout_per_day_;
+  double inverse_log_screen_failure_;  // 1 / log(screen-failure probability), for geometric draws
 };
 
 }  // namespace vtrial
