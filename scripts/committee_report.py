@@ -187,8 +187,7 @@ def samplesize_text(result, model, args):
                  f" days and P(enrolled by the deadline) = {design.get('p_enrolled_by_deadline', math.nan):.3f}")
     return [f"- **{model}**: smallest N = **{j['patients']}** (power {j['power']:.3f} "
             f"[{j['ci_low']:.3f}, {j['ci_high']:.3f}], {j['trials']} trials; criterion: the 95% lower bound "
-            f"reaches {args.target_power}){extra}. N simulated during the search: {tried}. "
-            f"({result['seconds']:.0f} s)"]
+            f"reaches {args.target_power}){extra}. N simulated during the search: {tried}."]
 
 
 def plot(results, deadline, path):
@@ -205,12 +204,13 @@ def plot(results, deadline, path):
             style = dict(STYLES[e])
             ax.errorbar(n, t["power"], yerr=err, capsize=3, label=LABELS[e], **style)
         ax.axhline(0.8, color="grey", linestyle="--", linewidth=1)
-        ax.text(table["duration_of_viremia"]["patients"][0], 0.81, "80%", color="grey", fontsize=8)
+        ax.text(table["duration_of_viremia"]["patients"][-1], 0.785, "80% ", color="grey", fontsize=8,
+                ha="right", va="top")
         ax.set_ylim(-0.02, 1.04)
         ax.set_ylabel("power (share of trials with p < alpha)")
         ax.set_title(f"model: {model}  ({int(attrs['trials'])} trials per N, seed {int(attrs['seed'])})")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="upper left")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0.0, 0.955))
 
         ax2 = axes[1][col]
         t = table["duration_of_viremia"]
@@ -233,7 +233,7 @@ def plot(results, deadline, path):
         ax3.set_ylim(0, max(1.05 * float(np.max(t["median_enrollment_days"])), 1))
         h1, l1 = ax2.get_legend_handles_labels()
         h2, l2 = ax3.get_legend_handles_labels()
-        ax2.legend(h1 + h2, l1 + l2, fontsize=8, loc="upper right")
+        ax2.legend(h1 + h2, l1 + l2, fontsize=8, loc="center right")
         ax2.set_xticks(n)
     fig.suptitle("NCT06971913: power and deadline risk against the enrollment target "
                  "(error bars: 95% Wilson intervals)", fontsize=11)

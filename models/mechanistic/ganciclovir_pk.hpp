@@ -29,7 +29,12 @@ class GanciclovirPk {
   // Starts a segment at t with input rate R (mg/L/day; 0 after an infusion ends). The state at t
   // is carried over from the current segment.
   void start_segment(double t, double rate_mg_per_l_per_day) {
-    const double c = concentration(t), ce = effect_concentration(t);
+    const double ek = std::exp(-k_ * (t - t0_)), ee = std::exp(-ke0_ * (t - t0_));
+    start_segment_from(t, rate_mg_per_l_per_day, ek, ee);
+  }
+  // The same, given e^{-k tau} and e^{-ke0 tau} at t (the integrator carries them).
+  void start_segment_from(double t, double rate_mg_per_l_per_day, double ek, double ee) {
+    const double c = concentration_from(ek), ce = effect_concentration_from(ek, ee);
     t0_ = t;
     c0_ = c;
     ce0_ = ce;
@@ -54,6 +59,10 @@ class GanciclovirPk {
   double effect_concentration_from(double ek, double ee) const { return active_ ? c_inf_ + a_ * ek + b_ * ee : 0.0; }
   double segment_start() const { return t0_; }
   bool active() const { return active_; }
+  // The current segment's Ce(t) = c_inf + a e^{-k tau} + b e^{-ke0 tau}.
+  double c_inf() const { return c_inf_; }
+  double a() const { return a_; }
+  double b() const { return b_; }
   double k_per_day() const { return k_; }
   double ke0_per_day() const { return ke0_; }
 

@@ -155,7 +155,11 @@ void MechanisticPatient::simulate(const PatientKey& key, PatientRecord& out, Tra
   const double interval = design_.visit_interval_days;
   const bool continuous = !(interval > 0);
   const double follow_up = design_.follow_up_days;
-  if (p.gcv_dose_mg_per_kg > 0) calendar_.schedule(0, priority(EventKind::gcv_start), {EventKind::gcv_start, 0});
+  // Daily dosing runs beside the calendar, not through it: it is two events a day, always
+  // first at equal times (its priorities, 0 and 1, are the lowest), and at most one infusion
+  // is pending (infusion_hours < interval_hours), so two times replace a heap push and pop each.
+  double next_dose = p.gcv_dose_mg_per_kg > 0 ? 0.0 : kInf;
+  double infusion_end = kInf;
   if (continuous) {
     calendar_.schedule(std::min(follow_up, dropout_day), priority(EventKind::end), {EventKind::end, 0});
   } else if (interval > follow_up + 1e-9) {
@@ -211,9 +215,23 @@ void MechanisticPatient::simulate(const PatientKey& key, PatientRecord& out, Tra
     return score;
   };
 
-  while (!done && !calendar_.empty()) {
-    const auto ev = calendar_.pop();
-    const double crossing = kinetics_.advance(ev.time, stop_below);
+  while (!done) {
+    const double dosing_time = std::min(infusion_end, next_dose);
+    const bool dosing = dosing_time < kInf && (calendar_.empty() || dosing_time <= calendar_.next().time);
+    if (!dosing && calendar_.empty()) break;
+    EventKind kind;
+    double t;
+    std::uint32_t index = 0;
+    if (dosing) {
+      kind = infusion_end <= next_dose ? EventKind::gcv_end : EventKind::gcv_start;
+      t = dosing_time;
+    } else {
+      const auto ev = calendar_.pop();
+      kind = ev.payload.kind;
+      t = ev.time;
+      index = ev.payload.index;
+    }
+    const double crossing = kinetics_.advance(t, stop_below);
     if (!std::isnan(crossing)) {  // continuous observation: exact time of negativity
       out.time_days = crossing;
       out.event = 1;
@@ -222,22 +240,22 @@ void MechanisticPatient::simulate(const PatientKey& key, PatientRecord& out, Tra
       if (trajectory) record_point(*trajectory, 0.0, lupus_.latent(crossing, log10_lloq));
       break;
     }
-    const double t = ev.time;
-    switch (ev.payload.kind) {
+    switch (kind) {
       case EventKind::gcv_start:
         if (t >= hold_until) {
           kinetics_.set_infusion_rate(infusion_rate_);
-          calendar_.schedule(t + infusion_days_, priority(EventKind::gcv_end), {EventKind::gcv_end, 0});
+          infusion_end = t + infusion_days_;
         }
-        calendar_.schedule(t + interval_days_, priority(EventKind::gcv_start), {EventKind::gcv_start, 0});
+        next_dose = t + interval_days_;
         break;
       case EventKind::gcv_end:
+        infusion_end = kInf;
         kinetics_.set_infusion_rate(0);
         break;
       case EventKind::neutropenia:
       case EventKind::thrombocytopenia: {
-        const bool neutro = ev.payload.kind == EventKind::neutropenia;
-        if (ev.payload.index != (neutro ? neutropenia_generation : thrombocytopenia_generation)) break;
+        const bool neutro = kind == EventKind::neutropenia;
+        if (index != (neutro ? neutropenia_generation : thrombocytopenia_generation)) break;
         out.adverse[static_cast<std::size_t>(neutro ? AdverseEvent::neutropenia : AdverseEvent::thrombocytopenia)] = 1;
         (neutro ? neutropenia_day : thrombocytopenia_day) = kInf;
         const bool severe = (neutro ? u_neutropenia_severe < p.safety.neutropenia_severe_share
@@ -285,7 +303,7 @@ void MechanisticPatient::simulate(const PatientKey& key, PatientRecord& out, Tra
           done = true;
           break;
         }
-        const std::uint32_t next = ev.payload.index + 1;
+        const std::uint32_t next = index + 1;
         const double nominal = next * interval;
         if (nominal > follow_up + 1e-9) {
           done = true;  // end of follow-up: censored at this visit

@@ -31,6 +31,7 @@ class NkDynamics {
   double turnover_per_day() const { return dn_; }
   double segment_start() const { return t0_; }
   double target() const { return target_; }
+  double segment_start_value() const { return n0_; }  // N at segment_start()
 
  private:
   double dn_ = 0.1, t0_ = 0, n0_ = 100, target_ = 100;

@@ -1,6 +1,7 @@
 #include "models/mechanistic/viral_kinetics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 
@@ -8,24 +9,39 @@ namespace vtrial {
 namespace {
 
 // Dormand & Prince (1980) 5(4) coefficients, as in Hairer's DOPRI5 and Boost.Odeint.
-constexpr double a21 = 1.0 / 5;
-constexpr double a31 = 3.0 / 40, a32 = 9.0 / 40;
-constexpr double a41 = 44.0 / 45, a42 = -56.0 / 15, a43 = 32.0 / 9;
-constexpr double a51 = 19372.0 / 6561, a52 = -25360.0 / 2187, a53 = 64448.0 / 6561, a54 = -212.0 / 729;
-constexpr double a61 = 9017.0 / 3168, a62 = -355.0 / 33, a63 = 46732.0 / 5247, a64 = 49.0 / 176,
-                 a65 = -5103.0 / 18656;
+// The stage matrix a_ij is not needed: the right-hand side does not depend on the state, so
+// the stages are the right-hand side at the stage times (viral_kinetics.hpp).
 constexpr double b1 = 35.0 / 384, b3 = 500.0 / 1113, b4 = 125.0 / 192, b5 = -2187.0 / 6784, b6 = 11.0 / 84;
 constexpr double e1 = 71.0 / 57600, e3 = -71.0 / 16695, e4 = 71.0 / 1920, e5 = -17253.0 / 339200,
                  e6 = 22.0 / 525, e7 = -1.0 / 40;
 // Stage times c = 1/5, 3/10, 4/5, 8/9, 1 are 18, 27, 72, 80, 90 ninetieths of the step, so
-// e^{-k c h} are powers of e^{-k h / 90}: two exponentials per step instead of ten.
-struct StagePowers {
-  double p18, p27, p72, p80, p90;
-};
-StagePowers stage_powers(double base) {
+// e^{-r c h} are powers of e^{-r h / 90}: one exponential per rate and step size.
+std::array<double, 6> stage_powers(double base) {
   const double p2 = base * base, p4 = p2 * p2, p8 = p4 * p4, p9 = p8 * base, p18 = p9 * p9, p27 = p18 * p9,
                p36 = p18 * p18, p72 = p36 * p36;
-  return {p18, p27, p72, p72 * p8, p72 * p18};
+  return {1.0, p18, p27, p72, p72 * p8, p72 * p18};
+}
+constexpr std::array<double, 6> kC = {0.0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1.0};
+
+// The step-size grid: 2^(e + j/8), j = 0..7. Mantissas of 2^(j/8) as doubles in [1, 2).
+struct Grid {
+  std::array<double, 8> mantissa{};
+  Grid() {
+    for (int j = 0; j < 8; ++j) mantissa[static_cast<std::size_t>(j)] = std::exp2(j / 8.0);
+  }
+};
+const Grid kGrid;
+
+// The largest grid value <= h (h positive, finite, normal), and its table slot.
+double grid_floor(double h, std::size_t& slot) {
+  constexpr std::uint64_t mantissa_mask = (std::uint64_t{1} << 52) - 1;
+  const std::uint64_t bits = std::bit_cast<std::uint64_t>(h);
+  const std::uint64_t exponent = bits & ~mantissa_mask;
+  const double m = std::bit_cast<double>((bits & mantissa_mask) | std::bit_cast<std::uint64_t>(1.0));
+  std::size_t j = 0;
+  for (std::size_t i = 1; i < 8; ++i) j += kGrid.mantissa[i] <= m ? 1 : 0;
+  slot = static_cast<std::size_t>(((exponent >> 52) & 7) << 3) | j;
+  return std::bit_cast<double>(exponent | (std::bit_cast<std::uint64_t>(kGrid.mantissa[j]) & mantissa_mask));
 }
 
 // x^(-1/5) to about 1%, ample for a step-size controller with safety factor 0.9 (pow was the
@@ -60,6 +76,14 @@ void ViralKinetics::reset(const KineticsCoefficients& coef, double k_per_day, do
   t_ = 0;
   ek_ = ee_ = en_ = 1;
   dt_ = 0.05;
+  segment_dt_ = {};
+  segment_kind_ = 0;
+  segment_step_ = kMemory;
+  use_memory_ = false;
+  for (Powers& entry : grid_cache_) entry.h = -1;  // the rates changed: nothing cached is valid
+  for (Powers& entry : clip_cache_) entry.h = -1;
+  clip_used_ = {};
+  clip_clock_ = 0;
   tolerance_ = tolerance;
   steps_ = 0;
   refresh_derivative();
@@ -67,8 +91,11 @@ void ViralKinetics::reset(const KineticsCoefficients& coef, double k_per_day, do
 
 void ViralKinetics::set_infusion_rate(double rate_mg_per_l_per_day) {
   infusion_rate_ = rate_mg_per_l_per_day;
-  pk_.start_segment(t_, rate_mg_per_l_per_day);
+  pk_.start_segment_from(t_, rate_mg_per_l_per_day, ek_, ee_);
   ek_ = ee_ = 1;
+  segment_kind_ = rate_mg_per_l_per_day > 0 ? 1 : 0;
+  segment_step_ = 0;
+  use_memory_ = true;
   refresh_derivative();  // the right-hand side changed: the FSAL derivative is stale
 }
 
@@ -78,43 +105,77 @@ void ViralKinetics::set_nk_target(double cells_per_ul) {
   refresh_derivative();
 }
 
-double ViralKinetics::attempt(double h) {
-  StagePowers pk{1, 1, 1, 1, 1}, pe{1, 1, 1, 1, 1};
+void ViralKinetics::fill(Powers& entry, double h) const {
+  entry.h = h;
+  entry.pk = stage_powers(std::exp(-pk_.k_per_day() * h / 90));
+  entry.pe = stage_powers(std::exp(-pk_.ke0_per_day() * h / 90));
+  entry.pn = stage_powers(std::exp(-nk_.turnover_per_day() * h / 90));
+  for (std::size_t i = 0; i < kStages; ++i) entry.ch[i] = kC[i] * h;
+}
+
+const ViralKinetics::Powers& ViralKinetics::grid_powers(double h, std::size_t slot) {
+  Powers& entry = grid_cache_[slot];
+  if (entry.h != h) fill(entry, h);
+  return entry;
+}
+
+const ViralKinetics::Powers& ViralKinetics::clipped_powers(double h) {
+  // Clipped steps: a small memo, least recently used entry replaced.
+  ++clip_clock_;
+  std::size_t oldest = 0;
+  for (std::size_t i = 0; i < clip_cache_.size(); ++i) {
+    if (clip_cache_[i].h == h) {
+      clip_used_[i] = clip_clock_;
+      return clip_cache_[i];
+    }
+    if (clip_used_[i] < clip_used_[oldest]) oldest = i;
+  }
+  clip_used_[oldest] = clip_clock_;
+  fill(clip_cache_[oldest], h);
+  return clip_cache_[oldest];
+}
+
+double ViralKinetics::attempt(double h, const Powers& powers) {
+  // The six stages side by side (the right-hand side depends on t only, so they are
+  // independent and the loops below vectorize). Per stage, the drug effect on each strain and
+  // the common loss rate d0 (1 + a_rec t) + kN N(t), with the parts that do not vary within the
+  // step taken out of the loop.
+  Lanes k0, k1;
+  const double loss0 = coef_.d0 * (1 + coef_.recovery * t_) + coef_.kill * nk_.target();
+  const double loss_t = coef_.d0 * coef_.recovery;
+  const double loss_n = coef_.kill * (nk_.segment_start_value() - nk_.target()) * en_;
   if (pk_.active()) {
-    pk = stage_powers(std::exp(-pk_.k_per_day() * h / 90));
-    pe = stage_powers(std::exp(-pk_.ke0_per_day() * h / 90));
+    const double ce_inf = pk_.c_inf(), ce_k = pk_.a() * ek_, ce_e = pk_.b() * ee_;
+    for (std::size_t i = 0; i < kStages; ++i) {
+      const double ce = ce_inf + ce_k * powers.pk[i] + ce_e * powers.pe[i];
+      const double ds = coef_.ec50_s + ce, dr = coef_.ec50_r + ce;
+      const double emax_ce_over = coef_.emax * ce / (ds * dr);  // both strains, one division
+      const double loss = loss0 + loss_t * powers.ch[i] + loss_n * powers.pn[i];
+      k0[i] = coef_.rho_s * (1 - emax_ce_over * dr) - loss;
+      k1[i] = coef_.rho_r * (1 - emax_ce_over * ds) - loss;
+    }
+  } else {
+    for (std::size_t i = 0; i < kStages; ++i) {
+      const double loss = loss0 + loss_t * powers.ch[i] + loss_n * powers.pn[i];
+      k0[i] = coef_.rho_s - loss;
+      k1[i] = coef_.rho_r - loss;
+    }
   }
-  const StagePowers pn = stage_powers(std::exp(-nk_.turnover_per_day() * h / 90));
-  constexpr std::size_t n = 2;
-  const State& k1 = dxdt_;
-  State y, k2, k3, k4, k5, k6;
-  for (std::size_t i = 0; i < n; ++i) y[i] = x_[i] + h * a21 * k1[i];
-  rhs_at(y, k2, t_ + h * (1.0 / 5), ek_ * pk.p18, ee_ * pe.p18, en_ * pn.p18);
-  for (std::size_t i = 0; i < n; ++i) y[i] = x_[i] + h * (a31 * k1[i] + a32 * k2[i]);
-  rhs_at(y, k3, t_ + h * (3.0 / 10), ek_ * pk.p27, ee_ * pe.p27, en_ * pn.p27);
-  for (std::size_t i = 0; i < n; ++i) y[i] = x_[i] + h * (a41 * k1[i] + a42 * k2[i] + a43 * k3[i]);
-  rhs_at(y, k4, t_ + h * (4.0 / 5), ek_ * pk.p72, ee_ * pe.p72, en_ * pn.p72);
-  for (std::size_t i = 0; i < n; ++i) y[i] = x_[i] + h * (a51 * k1[i] + a52 * k2[i] + a53 * k3[i] + a54 * k4[i]);
-  rhs_at(y, k5, t_ + h * (8.0 / 9), ek_ * pk.p80, ee_ * pe.p80, en_ * pn.p80);
-  ek_new_ = ek_ * pk.p90;
-  ee_new_ = ee_ * pe.p90;
-  en_new_ = en_ * pn.p90;
-  for (std::size_t i = 0; i < n; ++i)
-    y[i] = x_[i] + h * (a61 * k1[i] + a62 * k2[i] + a63 * k3[i] + a64 * k4[i] + a65 * k5[i]);
-  rhs_at(y, k6, t_ + h, ek_new_, ee_new_, en_new_);
-  for (std::size_t i = 0; i < n; ++i)
-    x_new_[i] = x_[i] + h * (b1 * k1[i] + b3 * k3[i] + b4 * k4[i] + b5 * k5[i] + b6 * k6[i]);
-  // FSAL: the derivative at the new point. The right-hand side does not depend on the state
-  // (see rhs), and stage 6 sits at the same time t + h, so it equals k6 exactly.
-  f_new_ = k6;
-  State err, scale;
-  for (std::size_t i = 0; i < n; ++i) {
-    err[i] = std::fabs(h * (e1 * k1[i] + e3 * k3[i] + e4 * k4[i] + e5 * k5[i] + e6 * k6[i] + e7 * f_new_[i]));
-    scale[i] = tolerance_ * (1 + std::fabs(x_[i]) + h * std::fabs(k1[i]));
-  }
+  ek_new_ = ek_ * powers.pk[5];
+  ee_new_ = ee_ * powers.pe[5];
+  en_new_ = en_ * powers.pn[5];
+  // 5th-order solution (b2 = 0) and the embedded error estimate; stage 7 (FSAL) equals
+  // stage 6, so its error weight joins e6.
+  constexpr double e67 = e6 + e7;
+  x_new_[0] = x_[0] + h * (b1 * k0[0] + b3 * k0[2] + b4 * k0[3] + b5 * k0[4] + b6 * k0[5]);
+  x_new_[1] = x_[1] + h * (b1 * k1[0] + b3 * k1[2] + b4 * k1[3] + b5 * k1[4] + b6 * k1[5]);
+  f_new_ = {k0[5], k1[5]};
+  const double err0 = std::fabs(h * (e1 * k0[0] + e3 * k0[2] + e4 * k0[3] + e5 * k0[4] + e67 * k0[5]));
+  const double err1 = std::fabs(h * (e1 * k1[0] + e3 * k1[2] + e4 * k1[3] + e5 * k1[4] + e67 * k1[5]));
+  const double scale0 = tolerance_ * (1 + std::fabs(x_[0]) + h * std::fabs(k0[0]));
+  const double scale1 = tolerance_ * (1 + std::fabs(x_[1]) + h * std::fabs(k1[0]));
   // max_i err_i / scale_i with one division (n = 2).
-  const double inv = 1 / (scale[0] * scale[1]);
-  return std::max(err[0] * scale[1], err[1] * scale[0]) * inv;
+  return std::max(err0 * scale1, err1 * scale0) / (scale0 * scale1);
 }
 
 double ViralKinetics::advance(double t_target, double stop_below_ln_v) {
@@ -123,12 +184,19 @@ double ViralKinetics::advance(double t_target, double stop_below_ln_v) {
   while (t_ < t_target) {
     const double remaining = t_target - t_;
     if (remaining < 1e-12) break;  // below any time scale of the model
-    const bool clipped = dt_ >= remaining;
-    const double h = clipped ? remaining : dt_;
-    const double err = attempt(h);
+    // Land on t_target when it is within 10% beyond the proposal (as MATLAB's ode45 does)
+    // rather than leave a sliver for one more step.
+    const bool remembered =
+        use_memory_ && segment_step_ < kMemory && segment_dt_[segment_kind_][segment_step_] > 0;
+    const double proposal = remembered ? segment_dt_[segment_kind_][segment_step_] : dt_;
+    const bool clipped = 1.1 * proposal >= remaining;
+    std::size_t slot = 0;
+    const double h = clipped ? remaining : grid_floor(proposal, slot);
+    const double err = attempt(h, clipped ? clipped_powers(h) : grid_powers(h, slot));
     ++steps_;
     if (!(err <= 1)) {  // rejected (NaN counts as rejected)
       dt_ = h * (std::isfinite(err) ? std::max(0.2, 0.9 * inverse_fifth_root(err)) : 0.2);
+      use_memory_ = false;
       continue;
     }
     const State x0 = x_, f0 = dxdt_;
@@ -142,6 +210,8 @@ double ViralKinetics::advance(double t_target, double stop_below_ln_v) {
     const double grown = h * (err > 1e-10 ? std::min(5.0, 0.9 * inverse_fifth_root(err)) : 5.0);
     // Keep the natural step across an event: a step clipped to land on it says nothing new.
     if (!clipped || grown > dt_) dt_ = grown;
+    if (!clipped && segment_step_ < kMemory) segment_dt_[segment_kind_][segment_step_++] = grown;
+    use_memory_ = true;
     if (watch && log_add(x_[0], x_[1]) < stop_below_ln_v) {
       // Crossing inside the step: bisect the Hermite interpolant of ln V_S and ln V_R.
       const double step = t_ - t0;

@@ -47,11 +47,11 @@ Scenario mechanistic(const std::string& extra) {
 
 TEST(MechTrial, NoIl2EffectKeepsAlpha) {
   // effect_scale 0: IL-2 changes nothing (the arms are the same kind of people with the same
-  // draws), so both tests must reject at alpha = 0.05. 4 SE at 2000 trials = +-0.0195, which
+  // draws), so both tests must reject at alpha = 0.05. 4 SE at 3000 trials = +-0.016, which
   // also covers the log-rank's known liberalness at n = 100 (~0.054, test_power_validation).
-  constexpr double n = 2000;
+  constexpr double n = 3000;
   const Scenario sc = mechanistic("mechanistic: {il2: {effect_scale: 0}}\n"
-                                  "simulation: {trials: 2000, seed: 4242}\n");
+                                  "simulation: {trials: 3000, seed: 4242}\n");
   const auto r = simulate_scenario(sc, {});
   const double dov = endpoint(r, "duration_of_viremia").power, nk = endpoint(r, "nk_change").power;
   EXPECT_NEAR(dov, 0.05, 4 * mc_se(0.05, n));
@@ -66,18 +66,18 @@ TEST(MechTrial, NoIl2EffectKeepsAlpha) {
   EXPECT_NEAR(nk_diff.mean, 0.0, 4 * nk_diff.sd / std::sqrt(double(nk_diff.n)));
 }
 
-// The defaults of docs/model.md, 600 trials of 100 patients, every patient record kept.
+// The defaults of docs/model.md, 1000 trials of 100 patients, every patient record kept.
 class MechTrialDefaults : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const Scenario sc = mechanistic("simulation: {trials: 600, seed: 9090}\noutput: {patient_trials: 600}\n");
+    const Scenario sc = mechanistic("simulation: {trials: 1000, seed: 9090}\noutput: {patient_trials: 1000}\n");
     result_ = new SimulationResult(simulate_scenario(sc, {}));
   }
   static void TearDownTestSuite() {
     delete result_;
     result_ = nullptr;
   }
-  static constexpr double kTrials = 600;
+  static constexpr double kTrials = 1000;
   static SimulationResult* result_;
 };
 SimulationResult* MechTrialDefaults::result_ = nullptr;
@@ -97,6 +97,9 @@ TEST_F(MechTrialDefaults, Il2RaisesNkAndSpeedsClearance) {
 
   // Kaplan-Meier summaries favour IL-2: shorter median, more patients negative by day 28.
   // Paired per trial (the same trial's arms), so the SE is that of the mean difference.
+  // (negative_by_day28 is the KM estimate at t = 28.0; visits are jittered +-1 d, so about half
+  // of the nominal day-28 visits fall after it: measured 0.739 / 0.839, vs 0.764 / 0.859 by the
+  // day-28 visit, which is what docs/model.md's 0.77 / 0.86 count.)
   std::vector<double> median_diff, neg28_diff;
   for (std::size_t i = 0; i < t.rows(); ++i) {
     median_diff.push_back(t.column("km_median_control")[i] - t.column("km_median_il2")[i]);
@@ -111,10 +114,11 @@ TEST_F(MechTrialDefaults, Il2RaisesNkAndSpeedsClearance) {
 TEST_F(MechTrialDefaults, ImpliedRateRatioMatchesTheModelDocument) {
   // docs/model.md, "Implied effect of IL-2", bold row (kN 0.002, d0 0.5, fold 2): rate ratio
   // (events per person-day, IL-2 over control) 1.42, measured on 4,000 slots per arm with
-  // weekly visits. The same statistic pooled over all 600 x 100 patients here. Its log has SE
+  // weekly visits. The same statistic pooled over all 1000 x 100 patients here. Its log has SE
   // sqrt(1/E_il2 + 1/E_control) (Poisson events); the document's own value has the same kind
   // of error from ~3,500 events per arm, so the tolerance is 4 SE of the difference of two
-  // independent estimates, about +-0.15 on the ratio. The table rounds to 2 decimals.
+  // independent estimates, about +-0.15 on the ratio (dominated by the document's 4,000 slots;
+  // the table also rounds to 2 decimals). Measured here: 1.434 (43,591 / 46,918 events).
   const auto& p = result_->patients;
   ASSERT_EQ(p.rows(), static_cast<std::size_t>(kTrials * 100));
   double events[2] = {0, 0}, days[2] = {0, 0};
@@ -130,10 +134,12 @@ TEST_F(MechTrialDefaults, ImpliedRateRatioMatchesTheModelDocument) {
       << "rate ratio " << rate_ratio << " (events " << events[0] << " / " << events[1] << ")";
 
   // The trial's own estimate is the log-rank O/E hazard ratio of 100-patient trials; it is a
-  // different statistic (ties at weekly visits, non-proportional hazards, small-sample bias),
-  // so it is only required to sit in the same range: within 25% of the rate ratio.
+  // different statistic (ties at weekly visits, non-proportional hazards: resistant and
+  // slow patients dilute it late, small-sample bias), so there is no reference value for it;
+  // it is only required to sit near the rate ratio: within 15% (measured: mean 1.358, SD 0.28
+  // over trials, i.e. 0.947 x the rate ratio).
   const Moments hr = moments(result_->trials.column("duration_of_viremia_estimate"));
-  EXPECT_NEAR(hr.mean / rate_ratio, 1.0, 0.25) << "mean log-rank HR " << hr.mean << ", rate ratio " << rate_ratio;
+  EXPECT_NEAR(hr.mean / rate_ratio, 1.0, 0.15) << "mean log-rank HR " << hr.mean << ", rate ratio " << rate_ratio;
 }
 
 TEST(MechTrial, TrajectoriesEndAtTheRecordedVisit) {
@@ -166,7 +172,9 @@ TEST(MechTrial, TrajectoriesEndAtTheRecordedVisit) {
     ASSERT_GT(rows, 4u) << "patient " << k;
     seen += rows > 0;
     EXPECT_EQ(last_visit, pa.column("time_days")[k]) << "patient " << k;
-    if (!std::isnan(last_observed)) EXPECT_EQ(last_observed == 0, pa.column("event")[k] == 1) << "patient " << k;
+    if (!std::isnan(last_observed)) {
+      EXPECT_EQ(last_observed == 0, pa.column("event")[k] == 1) << "patient " << k;
+    }
   }
   EXPECT_EQ(seen, kPatients);
 }
