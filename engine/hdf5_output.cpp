@@ -12,6 +12,7 @@ namespace vtrial {
 
 struct Hdf5Output::File {
   H5::H5File h5;
+  int open_streams = 0;  // a dataset still open keeps the file open past close(): see commit()
 };
 
 namespace {
@@ -26,7 +27,7 @@ H5::Group open_or_create_group(H5::H5File& file, const std::string& name) {
 H5::DSetCreatPropList column_properties(hsize_t rows) {
   H5::DSetCreatPropList props;
   if (rows >= 4096) {
-    const hsize_t chunk = 65536 < rows ? 65536 : rows;
+    const hsize_t chunk = Hdf5Output::kChunkRows < rows ? Hdf5Output::kChunkRows : rows;
     props.setChunk(1, &chunk);
     props.setShuffle();
     props.setDeflate(1);  // level 1 compresses these columns nearly as well, several times faster
@@ -84,25 +85,62 @@ void Hdf5Output::group_attribute(const std::string& group, const std::string& na
   write_string_attribute(g, name, value);
 }
 
-void Hdf5Output::write_table(const std::string& group, const ResultTable& table) {
-  H5::Group g = open_or_create_group(file_->h5, group);
-  const hsize_t rows = table.rows();
-  H5::DataSpace space(1, &rows);
-  const auto props = column_properties(rows);
-  std::vector<std::int64_t> ints;
-  for (std::size_t c = 0; c < table.columns(); ++c) {
-    const auto& spec = table.spec(c);
-    const auto& data = table.column(c);
-    if (spec.type == ColumnType::integer) {
-      ints.assign(data.size(), 0);
-      for (std::size_t i = 0; i < data.size(); ++i) ints[i] = static_cast<std::int64_t>(data[i]);
-      H5::DataSet ds = g.createDataSet(spec.name, H5::PredType::NATIVE_INT64, space, props);
-      if (rows > 0) ds.write(ints.data(), H5::PredType::NATIVE_INT64);
+struct Hdf5Output::TableStream::Datasets {
+  std::vector<ColumnSpec> specs;
+  std::vector<H5::DataSet> columns;
+  hsize_t rows = 0;
+  std::vector<std::int64_t> ints;  // conversion buffer for integer columns
+  int* open_streams = nullptr;
+  ~Datasets() {
+    columns.clear();
+    if (open_streams) --*open_streams;
+  }
+};
+
+Hdf5Output::TableStream::TableStream(std::unique_ptr<Datasets> datasets) : datasets_(std::move(datasets)) {}
+Hdf5Output::TableStream::TableStream(TableStream&&) noexcept = default;
+Hdf5Output::TableStream::~TableStream() = default;
+
+void Hdf5Output::TableStream::write(const ResultTable& block, std::size_t first_row, std::size_t rows) {
+  Datasets& d = *datasets_;
+  if (rows == 0) return;
+  if (block.columns() != d.specs.size() || rows > block.rows() || first_row + rows > d.rows)
+    throw std::logic_error("TableStream::write: block does not fit the table");
+  const hsize_t start = first_row, count = rows;
+  H5::DataSpace memory(1, &count);
+  for (std::size_t c = 0; c < d.columns.size(); ++c) {
+    H5::DataSpace file = d.columns[c].getSpace();
+    file.selectHyperslab(H5S_SELECT_SET, &count, &start);
+    const auto& data = block.column(c);
+    if (d.specs[c].type == ColumnType::integer) {
+      d.ints.resize(rows);
+      for (std::size_t i = 0; i < rows; ++i) d.ints[i] = static_cast<std::int64_t>(data[i]);
+      d.columns[c].write(d.ints.data(), H5::PredType::NATIVE_INT64, memory, file);
     } else {
-      H5::DataSet ds = g.createDataSet(spec.name, H5::PredType::NATIVE_DOUBLE, space, props);
-      if (rows > 0) ds.write(data.data(), H5::PredType::NATIVE_DOUBLE);
+      d.columns[c].write(data.data(), H5::PredType::NATIVE_DOUBLE, memory, file);
     }
   }
+}
+
+Hdf5Output::TableStream Hdf5Output::stream_table(const std::string& group, const std::vector<ColumnSpec>& columns,
+                                                 std::size_t rows) {
+  H5::Group g = open_or_create_group(file_->h5, group);
+  auto d = std::make_unique<TableStream::Datasets>();
+  d->specs = columns;
+  d->rows = rows;
+  d->open_streams = &file_->open_streams;
+  ++file_->open_streams;
+  H5::DataSpace space(1, &d->rows);
+  const auto props = column_properties(d->rows);
+  for (const auto& spec : columns) {
+    const auto& type = spec.type == ColumnType::integer ? H5::PredType::NATIVE_INT64 : H5::PredType::NATIVE_DOUBLE;
+    d->columns.push_back(g.createDataSet(spec.name, type, space, props));
+  }
+  return TableStream(std::move(d));
+}
+
+void Hdf5Output::write_table(const std::string& group, const ResultTable& table) {
+  stream_table(group, table.specs(), table.rows()).write(table, 0, table.rows());
 }
 
 void Hdf5Output::write_strings(const std::string& group, const std::string& name,
@@ -119,6 +157,9 @@ void Hdf5Output::write_strings(const std::string& group, const std::string& name
 }
 
 void Hdf5Output::commit() {
+  // HDF5 defers closing a file until its last open object closes, so renaming it with a
+  // stream alive could publish an unfinished file.
+  if (file_->open_streams != 0) throw std::logic_error("Hdf5Output::commit: a table stream is still open");
   try {
     file_->h5.close();
   } catch (const H5::Exception& e) {

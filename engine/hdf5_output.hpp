@@ -3,6 +3,8 @@
 // name: everything goes to a temporary file beside it, renamed over the target only by
 // commit(). If the run fails (or commit() is never called), the temporary file is removed and
 // any existing file at the target is untouched. Raw HDF5 calls stay in hdf5_output.cpp.
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +27,24 @@ class Hdf5Output {
   void write_table(const std::string& group, const ResultTable& table);
   void write_strings(const std::string& group, const std::string& name, const std::vector<std::string>& values);
   void group_attribute(const std::string& group, const std::string& name, const std::string& value);
+
+  // A table written block by block: its datasets are created with their final length, and
+  // each write() fills the rows [first_row, first_row + rows) from rows [0, rows) of a block.
+  // Blocks that are whole multiples of the chunk length (65,536 rows) write whole chunks.
+  class TableStream {
+   public:
+    TableStream(TableStream&&) noexcept;
+    ~TableStream();
+    void write(const ResultTable& block, std::size_t first_row, std::size_t rows);
+
+   private:
+    friend class Hdf5Output;
+    struct Datasets;
+    explicit TableStream(std::unique_ptr<Datasets> datasets);
+    std::unique_ptr<Datasets> datasets_;
+  };
+  TableStream stream_table(const std::string& group, const std::vector<ColumnSpec>& columns, std::size_t rows);
+  static constexpr std::size_t kChunkRows = 65536;
 
   // Closes the file and atomically renames it to the final path.
   void commit();

@@ -2,6 +2,7 @@
 // Runs trials 0..n-1 on a oneTBB pool. Each worker (one per thread, made by `make_worker`)
 // runs whole trials and writes trial t's results into row t of caller-owned storage, so the
 // output never depends on scheduling, and the number of threads changes only the speed.
+#include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
@@ -24,21 +25,37 @@ inline int resolve_threads(int requested) {
   return requested > 0 ? requested : tbb::info::default_concurrency();
 }
 
+// Trials in consecutive blocks [first, last) of at most `block_rows`: the block runs in
+// parallel, then `on_block(first, last)` runs on the calling thread before the next block
+// starts, so it sees blocks in trial order and may reuse the block's storage. This is what keeps
+// memory flat in the number of trials (rows go to a file block by block); the workers, and
+// their warm scratch buffers, live across blocks.
 // `make_worker()` returns a callable object `w` with `w(std::size_t trial)`; each thread gets
 // its own, so workers may hold scratch buffers without locks.
-template <class MakeWorker>
-void run_monte_carlo(std::size_t trials, const RunnerOptions& options, MakeWorker make_worker) {
+template <class MakeWorker, class OnBlock>
+void run_monte_carlo_blocks(std::size_t trials, std::size_t block_rows, const RunnerOptions& options,
+                            MakeWorker make_worker, OnBlock on_block) {
   using Worker = std::invoke_result_t<MakeWorker>;
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(resolve_threads(options.threads)));
   tbb::enumerable_thread_specific<Worker> workers(make_worker);
   ProgressBar progress(trials, options.progress && stderr_is_terminal());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, trials, 16), [&](const tbb::blocked_range<std::size_t>& r) {
-    Worker& worker = workers.local();
-    for (std::size_t t = r.begin(); t != r.end(); ++t) worker(t);
-    progress.advance(r.size());
-  });
+  const std::size_t step = std::max<std::size_t>(block_rows, 1);
+  for (std::size_t first = 0; first < trials; first += step) {
+    const std::size_t last = first + std::min(step, trials - first);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(first, last, 16), [&](const tbb::blocked_range<std::size_t>& r) {
+      Worker& worker = workers.local();
+      for (std::size_t t = r.begin(); t != r.end(); ++t) worker(t);
+      progress.advance(r.size());
+    });
+    on_block(first, last);
+  }
   progress.finish();
+}
+
+template <class MakeWorker>
+void run_monte_carlo(std::size_t trials, const RunnerOptions& options, MakeWorker make_worker) {
+  run_monte_carlo_blocks(trials, trials, options, make_worker, [](std::size_t, std::size_t) {});
 }
 
 }  // namespace vtrial

@@ -1,6 +1,8 @@
 #include "engine/power_summary.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "engine/stats/binomial_interval.hpp"
 
@@ -19,14 +21,35 @@ EndpointPower power_from_rejections(const std::string& name, std::uint64_t rejec
   return e;
 }
 
-std::vector<EndpointPower> summarize_power(const ResultTable& trials, const std::vector<std::string>& endpoints) {
-  std::vector<EndpointPower> out;
-  for (const auto& name : endpoints) {
-    std::uint64_t rejections = 0;
-    for (double r : trials.column(name + "_reject")) rejections += r != 0 ? 1 : 0;
-    out.push_back(power_from_rejections(name, rejections, trials.rows()));
+PowerTally::PowerTally(const std::vector<ColumnSpec>& columns, std::vector<std::string> endpoints)
+    : endpoints_(std::move(endpoints)), rejections_(endpoints_.size(), 0) {
+  for (const auto& name : endpoints_) {
+    const std::string wanted = name + "_reject";
+    const auto it = std::find_if(columns.begin(), columns.end(), [&](const ColumnSpec& c) { return c.name == wanted; });
+    if (it == columns.end()) throw std::out_of_range("no column named '" + wanted + "'");
+    columns_.push_back(static_cast<std::size_t>(it - columns.begin()));
   }
+}
+
+void PowerTally::add(const ResultTable& block, std::size_t rows) {
+  for (std::size_t e = 0; e < endpoints_.size(); ++e) {
+    const auto& column = block.column(columns_[e]);
+    for (std::size_t i = 0; i < rows; ++i) rejections_[e] += column[i] != 0 ? 1 : 0;
+  }
+  trials_ += rows;
+}
+
+std::vector<EndpointPower> PowerTally::result() const {
+  std::vector<EndpointPower> out;
+  for (std::size_t e = 0; e < endpoints_.size(); ++e)
+    out.push_back(power_from_rejections(endpoints_[e], rejections_[e], trials_));
   return out;
+}
+
+std::vector<EndpointPower> summarize_power(const ResultTable& trials, const std::vector<std::string>& endpoints) {
+  PowerTally tally(trials.specs(), endpoints);
+  tally.add(trials, trials.rows());
+  return tally.result();
 }
 
 }  // namespace vtrial

@@ -2,6 +2,8 @@
 // Power is an estimate: the share of simulated trials that reject, with its Monte Carlo
 // standard error sqrt(p(1-p)/n) and a 95% Wilson interval (which, unlike the Wald interval,
 // stays inside [0, 1] and keeps its coverage at power near 0 or 1).
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,7 +23,23 @@ struct EndpointPower {
 
 EndpointPower power_from_rejections(const std::string& name, std::uint64_t rejections, std::uint64_t trials);
 
-// Reads the 0/1 column `<endpoint>_reject` of each endpoint.
+// Counts rejections block by block (the 0/1 column `<endpoint>_reject` of each endpoint), so a
+// run's power needs no more than the block in memory.
+class PowerTally {
+ public:
+  PowerTally(const std::vector<ColumnSpec>& columns, std::vector<std::string> endpoints);
+  // Rows [0, rows) of `block` (which has the columns given to the constructor).
+  void add(const ResultTable& block, std::size_t rows);
+  std::vector<EndpointPower> result() const;
+
+ private:
+  std::vector<std::string> endpoints_;
+  std::vector<std::size_t> columns_;
+  std::vector<std::uint64_t> rejections_;
+  std::uint64_t trials_ = 0;
+};
+
+// The same on a whole table.
 std::vector<EndpointPower> summarize_power(const ResultTable& trials, const std::vector<std::string>& endpoints);
 
 }  // namespace vtrial

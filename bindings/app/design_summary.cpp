@@ -2,70 +2,122 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "engine/stats/binomial_interval.hpp"
 
 namespace vtrial {
 namespace {
 
-double mean_of(const std::vector<double>& v) {
-  double sum = 0;
-  std::size_t n = 0;
-  for (double x : v)
-    if (!std::isnan(x)) sum += x, ++n;
-  return n ? sum / static_cast<double>(n) : std::nan("");
-}
-
-// Type-7 quantile (R's default), on a copy.
-double quantile_of(std::vector<double> v, double q) {
+// Type-7 quantile (R's default) of sorted values.
+double quantile_of_sorted(const std::vector<double>& v, double q) {
   if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
   const double h = (static_cast<double>(v.size()) - 1) * q;
   const auto lo = static_cast<std::size_t>(std::floor(h));
   const std::size_t hi = std::min(lo + 1, v.size() - 1);
   return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
-void share_with_interval(const std::vector<double>& flags, double& share, double& low, double& high) {
-  std::uint64_t yes = 0;
-  for (double f : flags) yes += f != 0;
-  share = flags.empty() ? 0 : static_cast<double>(yes) / static_cast<double>(flags.size());
-  const Interval ci = wilson_interval(yes, flags.size());
+void share_with_interval(std::uint64_t yes, std::uint64_t n, double& share, double& low, double& high) {
+  share = n == 0 ? 0 : static_cast<double>(yes) / static_cast<double>(n);
+  const Interval ci = wilson_interval(yes, n);
   low = ci.low;
   high = ci.high;
 }
 
 }  // namespace
 
-DesignSummary summarize_design(const ResultTable& trials) {
-  DesignSummary d;
-  share_with_interval(trials.column("enrolled_by_deadline"), d.p_enrolled_by_deadline, d.p_enrolled_low,
-                      d.p_enrolled_high);
-  share_with_interval(trials.column("completed_by_deadline"), d.p_completed_by_deadline, d.p_completed_low,
-                      d.p_completed_high);
-  const auto& days = trials.column("enrollment_days");
-  d.median_enrollment_days = quantile_of(days, 0.5);
-  d.enrollment_days_p10 = quantile_of(days, 0.1);
-  d.enrollment_days_p90 = quantile_of(days, 0.9);
-  d.mean_screened = mean_of(trials.column("screened"));
-  d.mean_patients = mean_of(trials.column("patients"));
-  d.mean_events = mean_of(trials.column("events"));
-  const auto& specs = trials.specs();
-  const bool group_sequential =
-      std::any_of(specs.begin(), specs.end(), [](const ColumnSpec& s) { return s.name == "gs_stop_look"; });
-  if (group_sequential) {
-    // Patients randomized by the stopping day: the expected sample size of the design.
-    d.mean_patients = mean_of(trials.column("gs_patients"));
-    const auto& look = trials.column("gs_stop_look");
-    const double last = look.empty() ? 0 : *std::max_element(look.begin(), look.end());
-    d.p_stop_at_look.assign(static_cast<std::size_t>(last) + 1, 0.0);
-    for (double j : look) d.p_stop_at_look[static_cast<std::size_t>(j)] += 1.0 / static_cast<double>(look.size());
-    d.p_futility_stop = mean_of(trials.column("gs_futility_stop"));
+void DesignTally::Mean::add(const ResultTable& block, std::size_t rows) {
+  const auto& values = block.column(column);
+  for (std::size_t i = 0; i < rows; ++i)
+    if (!std::isnan(values[i])) sum += values[i], ++n;
+}
+
+double DesignTally::Mean::value() const { return n ? sum / static_cast<double>(n) : std::nan(""); }
+
+std::size_t DesignTally::column(const std::string& name) const {
+  for (std::size_t c = 0; c < columns_.size(); ++c)
+    if (columns_[c].name == name) return c;
+  throw std::out_of_range("no column named '" + name + "'");
+}
+
+DesignTally::DesignTally(const std::vector<ColumnSpec>& columns) : columns_(columns) {
+  enrolled_column_ = column("enrolled_by_deadline");
+  completed_column_ = column("completed_by_deadline");
+  days_column_ = column("enrollment_days");
+  screened_.column = column("screened");
+  patients_.column = column("patients");
+  events_.column = column("events");
+  group_sequential_ =
+      std::any_of(columns.begin(), columns.end(), [](const ColumnSpec& s) { return s.name == "gs_stop_look"; });
+  if (group_sequential_) {
+    look_column_ = column("gs_stop_look");
+    gs_patients_.column = column("gs_patients");
+    futility_.column = column("gs_futility_stop");
   }
-  for (const auto& spec : trials.specs())
-    if (spec.name.rfind("km_median_", 0) == 0 || spec.name.rfind("negative_by_", 0) == 0)
-      d.descriptive.emplace_back(spec.name, mean_of(trials.column(spec.name)));
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    const std::string& name = columns[c].name;
+    if (name.rfind("km_median_", 0) == 0 || name.rfind("negative_by_", 0) == 0) {
+      Mean m;
+      m.column = c;
+      descriptive_.emplace_back(name, m);
+    }
+  }
+}
+
+void DesignTally::add(const ResultTable& block, std::size_t rows) {
+  const auto& enrolled = block.column(enrolled_column_);
+  const auto& completed = block.column(completed_column_);
+  const auto& days = block.column(days_column_);
+  for (std::size_t i = 0; i < rows; ++i) {
+    enrolled_ += enrolled[i] != 0;
+    completed_ += completed[i] != 0;
+  }
+  enrollment_days_.insert(enrollment_days_.end(), days.begin(), days.begin() + static_cast<std::ptrdiff_t>(rows));
+  screened_.add(block, rows);
+  patients_.add(block, rows);
+  events_.add(block, rows);
+  if (group_sequential_) {
+    gs_patients_.add(block, rows);
+    futility_.add(block, rows);
+    const auto& look = block.column(look_column_);
+    for (std::size_t i = 0; i < rows; ++i) {
+      const auto j = static_cast<std::size_t>(look[i]);
+      if (j >= stops_at_look_.size()) stops_at_look_.resize(j + 1, 0);
+      ++stops_at_look_[j];
+    }
+  }
+  for (auto& [name, mean] : descriptive_) mean.add(block, rows);
+  trials_ += rows;
+}
+
+DesignSummary DesignTally::result() const {
+  DesignSummary d;
+  share_with_interval(enrolled_, trials_, d.p_enrolled_by_deadline, d.p_enrolled_low, d.p_enrolled_high);
+  share_with_interval(completed_, trials_, d.p_completed_by_deadline, d.p_completed_low, d.p_completed_high);
+  std::vector<double> days = enrollment_days_;
+  std::sort(days.begin(), days.end());
+  d.median_enrollment_days = quantile_of_sorted(days, 0.5);
+  d.enrollment_days_p10 = quantile_of_sorted(days, 0.1);
+  d.enrollment_days_p90 = quantile_of_sorted(days, 0.9);
+  d.mean_screened = screened_.value();
+  d.mean_patients = patients_.value();
+  d.mean_events = events_.value();
+  if (group_sequential_) {
+    // Patients randomized by the stopping day: the expected sample size of the design.
+    d.mean_patients = gs_patients_.value();
+    for (std::uint64_t count : stops_at_look_)
+      d.p_stop_at_look.push_back(static_cast<double>(count) / static_cast<double>(trials_));
+    d.p_futility_stop = futility_.value();
+  }
+  for (const auto& [name, mean] : descriptive_) d.descriptive.emplace_back(name, mean.value());
   return d;
+}
+
+DesignSummary summarize_design(const ResultTable& trials) {
+  DesignTally tally(trials.specs());
+  tally.add(trials, trials.rows());
+  return tally.result();
 }
 
 }  // namespace vtrial

@@ -2,6 +2,8 @@
 // What the protocol committee reads beside power: how long enrollment takes, the chance of
 // finishing by the registered completion date, how many candidates are screened, and the
 // descriptive estimates a trial would report, averaged over the simulated trials.
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,35 @@ struct DesignSummary {
   double p_futility_stop = 0;
   // Means over trials of per-trial descriptive columns (NaN values skipped), e.g. KM medians.
   std::vector<std::pair<std::string, double>> descriptive;
+};
+
+// Accumulates the summary block by block, so a run keeps per-trial rows only one block at a
+// time. One exception: the exact enrollment-time quantiles keep that one column (8 bytes per
+// trial) until result().
+class DesignTally {
+ public:
+  explicit DesignTally(const std::vector<ColumnSpec>& columns);
+  // Rows [0, rows) of `block` (which has the columns given to the constructor).
+  void add(const ResultTable& block, std::size_t rows);
+  DesignSummary result() const;
+
+ private:
+  struct Mean {  // NaN values skipped
+    std::size_t column = 0;
+    double sum = 0;
+    std::size_t n = 0;
+    void add(const ResultTable& block, std::size_t rows);
+    double value() const;
+  };
+  std::size_t column(const std::string& name) const;
+  std::vector<ColumnSpec> columns_;
+  std::size_t enrolled_column_ = 0, completed_column_ = 0, days_column_ = 0, look_column_ = 0;
+  std::uint64_t enrolled_ = 0, completed_ = 0, trials_ = 0;
+  std::vector<double> enrollment_days_;
+  Mean screened_, patients_, events_, gs_patients_, futility_;
+  bool group_sequential_ = false;
+  std::vector<std::uint64_t> stops_at_look_;
+  std::vector<std::pair<std::string, Mean>> descriptive_;
 };
 
 DesignSummary summarize_design(const ResultTable& trials);

@@ -13,25 +13,56 @@ namespace vtrial {
 namespace {
 
 // One per thread: simulates a trial once at the largest sample size and analyses each
-// requested sample size on its first n patients, writing row t of each table.
+// requested sample size on its first n patients, writing the trial's row of each block table
+// (row t - *first: the tables hold the current block only).
 struct TrialWorker {
   TrialSimulator simulator;
   TrialAnalysis analysis;
   const std::vector<std::int64_t>* sample_sizes;
   std::vector<ResultTable>* tables;
+  const std::size_t* first;
   std::vector<std::vector<PatientRecord>>* kept;
   std::vector<double> row;
   std::size_t largest;
 
   void operator()(std::size_t t) {
     const auto records = simulator.simulate(t, largest);
+    const std::size_t r = t - *first;
     for (std::size_t i = 0; i < sample_sizes->size(); ++i) {
       analysis.analyze(records.first(static_cast<std::size_t>((*sample_sizes)[i])), row);
-      for (std::size_t c = 0; c < row.size(); ++c) (*tables)[i].at(c, t) = row[c];
+      for (std::size_t c = 0; c < row.size(); ++c) (*tables)[i].at(c, r) = row[c];
     }
     if (kept && t < kept->size()) (*kept)[t].assign(records.begin(), records.end());
   }
 };
+
+// Runs every trial in blocks of `block_rows`; after each block, on_block(tables, first, rows)
+// sees that block's rows, one table per sample size.
+template <class OnBlock>
+void simulate_in_blocks(const Scenario& scenario, const std::vector<std::int64_t>& sample_sizes,
+                        const SimulationOptions& options, std::size_t block_rows,
+                        std::vector<std::vector<PatientRecord>>* kept, OnBlock on_block) {
+  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
+  const TrialAnalysis prototype_analysis(scenario);
+  const TrialSimulator prototype(scenario);
+  const auto columns = prototype_analysis.columns();
+  block_rows = std::min(block_rows, trials);
+  std::vector<ResultTable> tables;
+  for (std::size_t i = 0; i < sample_sizes.size(); ++i) tables.emplace_back(columns, block_rows);
+  const auto largest = static_cast<std::size_t>(*std::max_element(sample_sizes.begin(), sample_sizes.end()));
+  std::size_t first = 0;
+  run_monte_carlo_blocks(
+      trials, block_rows, {options.threads, options.progress},
+      [&] {
+        return TrialWorker{prototype, prototype_analysis, &sample_sizes,
+                           &tables,   &first,             kept,
+                           std::vector<double>(columns.size()), largest};
+      },
+      [&](std::size_t begin, std::size_t end) {
+        on_block(tables, begin, end - begin);
+        first = end;  // the next block's rows start at 0 again
+      });
+}
 
 }  // namespace
 
@@ -39,27 +70,38 @@ std::vector<ResultTable> simulate_sample_sizes(const Scenario& scenario, const s
                                                const SimulationOptions& options,
                                                std::vector<std::vector<PatientRecord>>* kept) {
   const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
-  const TrialAnalysis prototype_analysis(scenario);
-  const TrialSimulator prototype(scenario);
-  const auto columns = prototype_analysis.columns();
-  std::vector<ResultTable> tables;
-  for (std::size_t i = 0; i < sample_sizes.size(); ++i) tables.emplace_back(columns, trials);
-  const auto largest = static_cast<std::size_t>(*std::max_element(sample_sizes.begin(), sample_sizes.end()));
-  run_monte_carlo(trials, {options.threads, options.progress}, [&] {
-    return TrialWorker{prototype,     prototype_analysis, &sample_sizes, &tables,
-                       kept,          std::vector<double>(columns.size()), largest};
-  });
-  return tables;
+  std::vector<ResultTable> result;
+  simulate_in_blocks(scenario, sample_sizes, options, trials, kept,
+                     [&](std::vector<ResultTable>& tables, std::size_t, std::size_t) { result = std::move(tables); });
+  if (result.empty())  // no trials: empty tables with the columns
+    for (std::size_t i = 0; i < sample_sizes.size(); ++i) result.emplace_back(TrialAnalysis(scenario).columns(), 0);
+  return result;
 }
 
-SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOptions& options) {
+SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOptions& options,
+                                   const TrialRowsSink& sink) {
   const auto start = std::chrono::steady_clock::now();
   SimulationResult result;
   const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
   const auto patients = static_cast<std::size_t>(scenario.trial.patients);
   std::vector<std::vector<PatientRecord>> kept(
       std::min(trials, static_cast<std::size_t>(scenario.output.patient_trials)));
-  result.trials = std::move(simulate_sample_sizes(scenario, {scenario.trial.patients}, options, &kept).front());
+  const TrialAnalysis analysis(scenario);
+  const auto columns = analysis.columns();
+  PowerTally power(columns, analysis.endpoints());
+  DesignTally design(columns);
+  const std::size_t block_rows = !sink ? trials : options.block_trials > 0 ? options.block_trials : Hdf5Output::kChunkRows;
+  result.trials = ResultTable(columns, 0);
+  simulate_in_blocks(scenario, {scenario.trial.patients}, options, block_rows, &kept,
+                     [&](std::vector<ResultTable>& tables, std::size_t first, std::size_t rows) {
+                       power.add(tables.front(), rows);
+                       design.add(tables.front(), rows);
+                       if (sink) {
+                         sink(tables.front(), first, rows);
+                       } else {
+                         result.trials = std::move(tables.front());  // the only block: every trial
+                       }
+                     });
   result.patients = patient_table(kept);
 
   const auto traced = std::min(patients, static_cast<std::size_t>(scenario.output.trajectory_patients));
@@ -72,8 +114,8 @@ SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOpt
     for (const auto& r : records) arms.push_back(r.arm);
     result.trajectories = trajectory_table(courses, arms);
   }
-  result.power = summarize_power(result.trials, TrialAnalysis(scenario).endpoints());
-  result.design = summarize_design(result.trials);
+  result.power = power.result();
+  result.design = design.result();
   result.threads = resolve_threads(options.threads);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
@@ -134,15 +176,41 @@ void write_design_summary(Hdf5Output& out, const std::string& group, const Desig
   out.write_table(group, table);
 }
 
-void write_simulation(const std::string& path, const Scenario& scenario, const SimulationResult& result) {
-  Hdf5Output out(path);
-  write_run_attributes(out, scenario, "vtrial.run");
-  out.write_table("trials", result.trials);
+namespace {
+
+void write_all_but_trials(Hdf5Output& out, const SimulationResult& result) {
   out.write_table("patients", result.patients);
   if (result.trajectories.rows() > 0) out.write_table("trajectories", result.trajectories);
   write_power_summary(out, "summary", result.power);
   write_design_summary(out, "design", result.design);
+}
+
+}  // namespace
+
+void write_simulation(const std::string& path, const Scenario& scenario, const SimulationResult& result) {
+  Hdf5Output out(path);
+  write_run_attributes(out, scenario, "vtrial.run");
+  out.write_table("trials", result.trials);
+  write_all_but_trials(out, result);
   out.commit();
+}
+
+SimulationResult simulate_to_file(const std::string& path, const Scenario& scenario, const SimulationOptions& options) {
+  // The file is opened first (an unwritable path fails before any simulation) under its
+  // temporary name; a failure anywhere below removes it and leaves `path` untouched.
+  Hdf5Output out(path);
+  write_run_attributes(out, scenario, "vtrial.run");
+  SimulationResult result;
+  {
+    auto trials = out.stream_table("trials", TrialAnalysis(scenario).columns(),
+                                   static_cast<std::size_t>(scenario.simulation.trials));
+    result = simulate_scenario(scenario, options, [&](const ResultTable& block, std::size_t first, std::size_t rows) {
+      trials.write(block, first, rows);
+    });
+  }
+  write_all_but_trials(out, result);
+  out.commit();
+  return result;
 }
 
 }  // namespace vtrial

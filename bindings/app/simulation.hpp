@@ -1,6 +1,8 @@
 #pragma once
 // Runs a scenario's Monte Carlo simulation on the thread pool and stores the results: the
 // glue between the generic engine and the trial's models, shared by the CLI and Python.
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,7 +19,12 @@ class Hdf5Output;
 struct SimulationOptions {
   int threads = 0;        // 0 = all cores
   bool progress = false;  // progress bar on stderr when it is a terminal
+  // Trials per block when rows are streamed to a sink (0 = the HDF5 chunk length, 65,536).
+  std::size_t block_trials = 0;
 };
+
+// Receives rows [0, rows) of a block of per-trial results: trials first .. first + rows - 1.
+using TrialRowsSink = std::function<void(const ResultTable& block, std::size_t first, std::size_t rows)>;
 
 struct SimulationResult {
   ResultTable trials;        // row t = trial t
@@ -29,7 +36,12 @@ struct SimulationResult {
   int threads = 0;
 };
 
-SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOptions& options);
+// Without a sink, `trials` holds every trial's row. With one, rows go to the sink block by block
+// and `trials` stays empty: memory is then flat in the number of trials (power and the design
+// summary are tallied per block; only the enrollment-time column, 8 bytes per trial, is kept
+// for its exact quantiles).
+SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOptions& options,
+                                   const TrialRowsSink& sink = {});
 
 // Simulates every trial once at the largest sample size and analyses the first n patients for
 // each n in `sample_sizes` (common random numbers: slot k is the same person at every n).
@@ -40,6 +52,10 @@ std::vector<ResultTable> simulate_sample_sizes(const Scenario& scenario, const s
 
 // Writes the whole result (and the resolved scenario as an attribute) to `path` atomically.
 void write_simulation(const std::string& path, const Scenario& scenario, const SimulationResult& result);
+// Simulates and writes to `path` (atomically), streaming /trials block by block: the same file
+// as simulate_scenario + write_simulation in memory flat in the number of trials. The result
+// returned has no `trials` rows.
+SimulationResult simulate_to_file(const std::string& path, const Scenario& scenario, const SimulationOptions& options);
 
 // Root attributes every result file carries: filetype, version, scenario, seed, trials.
 void write_run_attributes(Hdf5Output& out, const Scenario& scenario, const std::string& filetype);

@@ -19,8 +19,7 @@ int run_command(const std::vector<std::string>& args) {
 
   const Scenario scenario = load_scenario(common.scenario, common.overrides);
   const std::string output = common.output.empty() ? default_output_path(common.scenario) : common.output;
-  const SimulationResult result = simulate_scenario(scenario, {common.threads, !common.json});
-  write_simulation(output, scenario, result);
+  const SimulationResult result = simulate_to_file(output, scenario, {common.threads, !common.json});
 
   const char* model = scenario.model == PatientModelKind::mechanistic ? "mechanistic" : "parametric";
   if (common.json) {
