@@ -19,7 +19,9 @@ struct CommonOptions {
   bool help = false;
 };
 
-// Adds --trials --seed --threads --set --output --json --help and the positional scenario.
+// Adds --trials --seed --set --help: what changes the scenario (all `validate` takes).
+void add_scenario_options(boost::program_options::options_description& options, CommonOptions& common);
+// Adds those and --threads --output --json: what the simulating commands take.
 void add_common_options(boost::program_options::options_description& options, CommonOptions& common);
 // Parses; throws UsageError on malformed input. Returns false when --help was printed.
 bool parse_command_line(const std::vector<std::string>& args, const std::string& usage,

@@ -44,8 +44,9 @@ int run_command(const std::vector<std::string>& args) {
 int validate_command(const std::vector<std::string>& args) {
   CommonOptions common;
   boost::program_options::options_description options("vtrial validate: check a scenario, print it resolved");
-  add_common_options(options, common);
-  if (!parse_command_line(args, "vtrial validate SCENARIO [--set k=v ...]", options, common)) return 0;
+  add_scenario_options(options, common);
+  if (!parse_command_line(args, "vtrial validate SCENARIO [--trials N] [--seed S] [--set k=v ...]", options, common))
+    return 0;
   const Scenario scenario = load_scenario(common.scenario, common.overrides);
   std::cout << "# " << common.scenario << " is valid; every key with its resolved value:\n"
             << scenario.resolved_yaml;

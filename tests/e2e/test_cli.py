@@ -320,6 +320,10 @@ def test_usage_errors_exit_2(vtrial, scenario):
         assert "scenario" in proc.stderr, proc.stderr
     proc = vtrial("run", scenario, "--no-such-option", check=2)
     assert "no-such-option" in proc.stderr
+    # validate simulates nothing, so options that only shape a simulation are refused, not ignored.
+    for option in (["--threads", "2"], ["-o", "x.h5"], ["--json"]):
+        proc = vtrial("validate", scenario, *option, check=2)
+        assert option[0] in proc.stderr, proc.stderr
 
 
 def test_nonexistent_scenario_file_fails(vtrial, tmp_path):
