@@ -11,6 +11,7 @@ namespace vtrial {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
 // Kaplan-Meier summaries of the time to negativity, per arm (NaN when not reached).
 constexpr const char* kDescriptiveColumns[] = {
     "km_median_control",       "km_median_control_low", "km_median_control_high", "km_median_il2",
@@ -35,8 +36,17 @@ TrialAnalysis::TrialAnalysis(const Scenario& scenario)
       multiplicity_(scenario.analysis.multiplicity) {
   const auto& a = scenario.analysis;
   for (const auto& name : a.endpoints) {
-    kinds_.push_back(endpoint_info(name).kind);
+    const EndpointKind kind = endpoint_info(name).kind;
+    kinds_.push_back(kind);
     power_endpoints_.push_back(name);
+    // Mirrors the dispatch in run(): which scratch column each kind reads.
+    if (kind == EndpointKind::nk_welch || kind == EndpointKind::nk_wilcoxon)
+      uses_nk_ = true;
+    else if (kind == EndpointKind::clinical_response)
+      uses_response_ = true;
+    else if (kind != EndpointKind::duration_logrank && kind != EndpointKind::duration_cox_wald &&
+             kind != EndpointKind::duration_cox_lr)
+      uses_adverse_[static_cast<std::size_t>(adverse_event_of(kind))] = true;
   }
   const auto index_of = [&](const std::string& name) {
     return static_cast<std::size_t>(std::find(a.endpoints.begin(), a.endpoints.end(), name) - a.endpoints.begin());
@@ -52,6 +62,8 @@ TrialAnalysis::TrialAnalysis(const Scenario& scenario)
     for (std::size_t i = 0; i < gs_columns.size(); ++i) {
       if (gs_columns[i].name == "gs_reject") gs_reject_column_ = i;
       if (gs_columns[i].name == "gs_z") gs_z_column_ = i;
+      if (gs_columns[i].name == "gs_stop_look") gs_stop_look_column_ = i;
+      if (gs_columns[i].name == "gs_stop_day") gs_stop_day_column_ = i;
     }
     // The group-sequential design's own power: rejection at any look (gs_reject).
     power_endpoints_.push_back("group_sequential");
@@ -80,20 +92,29 @@ std::vector<ColumnSpec> TrialAnalysis::columns() const {
 }
 
 void TrialAnalysis::prepare(std::span<const PatientRecord> patients) {
-  time_.clear();
-  event_.clear();
-  group_.clear();
+  // Survival columns are read by the survival endpoints and the descriptive summaries; the
+  // others only by their own endpoints, so columns no chosen endpoint reads stay empty.
+  const std::size_t n = patients.size();
+  time_.resize(n);
+  event_.resize(n);
+  group_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    time_[i] = patients[i].time_days;
+    event_[i] = patients[i].event;
+    group_[i] = patients[i].arm;
+  }
   nk_control_.clear();
   nk_il2_.clear();
+  if (uses_nk_)
+    for (const auto& p : patients)
+      if (!std::isnan(p.nk_change)) (p.arm == 1 ? nk_il2_ : nk_control_).push_back(p.nk_change);
   response_.clear();
-  for (auto& a : adverse_) a.clear();
-  for (const auto& p : patients) {
-    time_.push_back(p.time_days);
-    event_.push_back(p.event);
-    group_.push_back(p.arm);
-    if (!std::isnan(p.nk_change)) (p.arm == 1 ? nk_il2_ : nk_control_).push_back(p.nk_change);
-    response_.push_back(p.clinical_response);
-    for (std::size_t a = 0; a < kAdverseEventKinds; ++a) adverse_[a].push_back(p.adverse[a]);
+  if (uses_response_)
+    for (const auto& p : patients) response_.push_back(p.clinical_response);
+  for (std::size_t a = 0; a < kAdverseEventKinds; ++a) {
+    adverse_[a].clear();
+    if (uses_adverse_[a])
+      for (const auto& p : patients) adverse_[a].push_back(p.adverse[a]);
   }
   cox_fresh_ = false;
 }
@@ -182,13 +203,20 @@ void TrialAnalysis::analyze(std::span<const PatientRecord> patients, std::span<d
     for (std::size_t i = 0; i < std::size(kDescriptiveColumns); ++i) row[c++] = kNaN;
   }
 
+  // A trial stopped at an interim look ends on that day: accrual and screening stop, and
+  // nobody is followed further. Without a stop (or for a fixed design) it ends at the last visit.
+  double stop_day = kInf;
+  if (monitor_ && monitor_row_[gs_stop_look_column_] + 1 < static_cast<double>(monitor_->looks()))
+    stop_day = monitor_row_[gs_stop_day_column_];
   double events = 0, screened = 0, last_randomization = 0, last_visit = 0;
   for (const auto& p : patients) {
     events += p.event;
-    screened += p.screened;
+    if (p.randomization_day <= stop_day) screened += p.screened;
     last_randomization = std::max(last_randomization, p.randomization_day);
     last_visit = std::max(last_visit, p.randomization_day + p.time_days);
   }
+  last_randomization = std::min(last_randomization, stop_day);
+  last_visit = std::min(last_visit, stop_day);
   row[c++] = events;
   row[c++] = static_cast<double>(patients.size());
   row[c++] = screened;

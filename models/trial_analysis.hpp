@@ -48,6 +48,10 @@ class TrialAnalysis {
   std::vector<EndpointKind> kinds_;
   std::vector<std::string> power_endpoints_;
   std::vector<std::size_t> family_;  // indices into kinds_: primary first, then key secondaries
+  // Which per-patient columns the chosen endpoints read; prepare() gathers only those.
+  bool uses_nk_ = false;
+  bool uses_response_ = false;
+  bool uses_adverse_[kAdverseEventKinds] = {};
 
   // Scratch reused across trials so the per-trial path does not allocate.
   std::vector<double> time_;
@@ -69,7 +73,7 @@ class TrialAnalysis {
   CoxResult cox_result_;
   std::optional<GroupSequentialMonitor> monitor_;  // when analysis.interim.enabled
   std::vector<double> monitor_row_;
-  std::size_t gs_reject_column_ = 0, gs_z_column_ = 0;
+  std::size_t gs_reject_column_ = 0, gs_z_column_ = 0, gs_stop_look_column_ = 0, gs_stop_day_column_ = 0;
 };
 
 }  // namespace vtrial

@@ -53,6 +53,7 @@ DesignTally::DesignTally(const std::vector<ColumnSpec>& columns) : columns_(colu
   if (group_sequential_) {
     look_column_ = column("gs_stop_look");
     gs_patients_.column = column("gs_patients");
+    gs_events_.column = column("gs_events");
     futility_.column = column("gs_futility_stop");
   }
   for (std::size_t c = 0; c < columns.size(); ++c) {
@@ -79,6 +80,7 @@ void DesignTally::add(const ResultTable& block, std::size_t rows) {
   events_.add(block, rows);
   if (group_sequential_) {
     gs_patients_.add(block, rows);
+    gs_events_.add(block, rows);
     futility_.add(block, rows);
     const auto& look = block.column(look_column_);
     for (std::size_t i = 0; i < rows; ++i) {
@@ -104,8 +106,10 @@ DesignSummary DesignTally::result() const {
   d.mean_patients = patients_.value();
   d.mean_events = events_.value();
   if (group_sequential_) {
-    // Patients randomized by the stopping day: the expected sample size of the design.
+    // Patients randomized, and events seen, by the stopping look: the expected sample size
+    // and number of events of the design.
     d.mean_patients = gs_patients_.value();
+    d.mean_events = gs_events_.value();
     for (std::uint64_t count : stops_at_look_)
       d.p_stop_at_look.push_back(static_cast<double>(count) / static_cast<double>(trials_));
     d.p_futility_stop = futility_.value();

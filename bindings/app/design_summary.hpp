@@ -50,7 +50,7 @@ class DesignTally {
   std::size_t enrolled_column_ = 0, completed_column_ = 0, days_column_ = 0, look_column_ = 0;
   std::uint64_t enrolled_ = 0, completed_ = 0, trials_ = 0;
   std::vector<double> enrollment_days_;
-  Mean screened_, patients_, events_, gs_patients_, futility_;
+  Mean screened_, patients_, events_, gs_patients_, gs_events_, futility_;
   bool group_sequential_ = false;
   std::vector<std::uint64_t> stops_at_look_;
   std::vector<std::pair<std::string, Mean>> descriptive_;
