@@ -128,7 +128,12 @@ MechanisticParams read_mechanistic_params(Settings& s) {
                                              e.recent_vaccine_ivig_leflunomide, Range::probability());
   e.plasmapheresis = s.real("mechanistic.exclusions.plasmapheresis", e.plasmapheresis, Range::probability());
   e.severe_npsle = s.real("mechanistic.exclusions.severe_npsle", e.severe_npsle, Range::probability());
+  // Protocol "severe organ failure" (registry: NYHA >= III, transaminases > 3N): heart and liver
+  // as a probability; the kidney on the drawn CrCl. The registry names no renal threshold: 30
+  // mL/min, KDIGO G4 "severely decreased" GFR (15-29), is an assumption. 0 disables it.
   e.organ_failure = s.real("mechanistic.exclusions.organ_failure", e.organ_failure, Range::probability());
+  e.renal_failure_crcl_ml_min = s.real("mechanistic.exclusions.renal_failure_crcl_ml_min",
+                                       e.renal_failure_crcl_ml_min, Range::closed(0, 150));
   e.other_autoimmune = s.real("mechanistic.exclusions.other_autoimmune", e.other_autoimmune, Range::probability());
   e.cancer = s.real("mechanistic.exclusions.cancer", e.cancer, Range::probability());
   e.pregnancy_or_lactation =

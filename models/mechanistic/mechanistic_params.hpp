@@ -77,13 +77,15 @@ struct PopulationParams {
   double sledai_cv = 0.35;
 };
 
-// Probabilities that a candidate has each protocol exclusion (all assumptions).
+// Probabilities that a candidate has each protocol exclusion (all assumptions), and the one
+// exclusion decided on a drawn characteristic: severe renal failure.
 struct ExclusionParams {
   double other_infection = 0.10;
   double recent_vaccine_ivig_leflunomide = 0.05;
   double plasmapheresis = 0.02;
   double severe_npsle = 0.03;
-  double organ_failure = 0.03;
+  double organ_failure = 0.03;  // severe heart or liver failure (protocol: NYHA >= III, transaminases > 3N)
+  double renal_failure_crcl_ml_min = 30;  // excluded below this Cockcroft-Gault CrCl; 0 = no renal criterion
   double other_autoimmune = 0.03;
   double cancer = 0.01;
   double pregnancy_or_lactation = 0.02;  // women only

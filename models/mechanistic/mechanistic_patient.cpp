@@ -92,9 +92,23 @@ void MechanisticPatient::setup_patient(const PatientKey& key, std::uint8_t arm) 
   const double ln_vs0 = ln_v0 + std::log(std::max(1 - share_r, 1e-300));
   const double ln_vr0 = ln_v0 + std::log(std::max(share_r, 1e-300));
   kinetics_.reset(coef, k_per_day, ke0_per_day, ln_vs0, ln_vr0, c.nk_cells_per_ul, p.nk.turnover_per_day, p.rtol);
+  setup_ = {.coef = coef,
+            .k_per_day = k_per_day,
+            .ke0_per_day = ke0_per_day,
+            .ln_vs0 = ln_vs0,
+            .ln_vr0 = ln_vr0,
+            .nk0 = c.nk_cells_per_ul,
+            .nk_turnover_per_day = p.nk.turnover_per_day,
+            .nk_target = c.nk_cells_per_ul,
+            .infusion_rate = infusion_rate_,
+            .infusion_days = infusion_days_,
+            .interval_days = interval_days_};
   // IL-2 from baseline to negativity: serum IL-2 is gone within a day of each SC dose, so the
   // NK stimulus is "on treatment" (MODEL.md); NK approach N0 * fold at rate dN.
-  if (arm == 1) kinetics_.set_nk_target(c.nk_cells_per_ul * (1 + (p.il2.nk_fold_rise - 1) * p.il2_effect_scale));
+  if (arm == 1) {
+    setup_.nk_target = c.nk_cells_per_ul * (1 + (p.il2.nk_fold_rise - 1) * p.il2_effect_scale);
+    kinetics_.set_nk_target(setup_.nk_target);
+  }
 }
 
 void MechanisticPatient::record_point(Trajectory& trajectory, double observed_viral_load, double sledai) const {

@@ -27,6 +27,16 @@ class MechanisticPatient final : public PatientModel {
   const Candidate& last_candidate() const { return candidate_; }
   const ViralKinetics& last_kinetics() const { return kinetics_; }
   double last_true_days_simulated() const { return kinetics_.time(); }
+  // The last patient's kinetic set-up, as passed to ViralKinetics::reset, and its dosing (for
+  // tests that re-integrate the same patient, e.g. at a tighter tolerance).
+  struct KineticsSetup {
+    KineticsCoefficients coef;
+    double k_per_day = 0, ke0_per_day = 0, ln_vs0 = 0, ln_vr0 = 0, nk0 = 0, nk_turnover_per_day = 0;
+    double nk_target = 0;      // from baseline (= nk0 in the control arm)
+    double infusion_rate = 0;  // mg/L/day while infusing
+    double infusion_days = 0, interval_days = 1;
+  };
+  const KineticsSetup& last_setup() const { return setup_; }
 
   enum class EventKind : std::uint8_t {
     gcv_start,
@@ -58,6 +68,7 @@ class MechanisticPatient final : public PatientModel {
   ViralKinetics kinetics_;
   LupusCourse lupus_;
   Candidate candidate_;
+  KineticsSetup setup_;
   double infusion_rate_ = 0;  // mg/L/day while infusing
   double infusion_days_ = 0;
   double interval_days_ = 1;

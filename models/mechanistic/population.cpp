@@ -49,7 +49,8 @@ Candidate draw_candidate(RandomStream& stream, const MechanisticParams& params) 
 bool is_eligible(const Candidate& c, const MechanisticParams& params) {
   return c.age_years >= 18 && c.age_years <= 65 && c.weight_kg >= 45 && c.weight_kg <= 80 &&
          c.prednisone_mg_per_day / c.weight_kg < 1.0 &&
-         c.screening_log10_viral_load >= std::log10(params.assay.lloq_copies_per_ml) && !c.excluded;
+         c.screening_log10_viral_load >= std::log10(params.assay.lloq_copies_per_ml) && !c.excluded &&
+         c.creatinine_clearance_ml_min >= params.exclusions.renal_failure_crcl_ml_min;
 }
 
 Candidate screen_until_eligible(RandomStream& stream, const MechanisticParams& params, std::uint32_t& screened,

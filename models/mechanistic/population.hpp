@@ -2,8 +2,9 @@
 // Virtual SLE patients with CMV viremia and the protocol's screening (NCT06971913): candidates
 // are drawn from documented distributions until one meets the inclusion criteria (age 18-65,
 // weight 45-80 kg, prednisone-equivalent < 1.0 mg/kg/d, plasma CMV DNA positive) and none of
-// the exclusions (each a probability). The number drawn is a model output: 1 / (share eligible)
-// on average.
+// the exclusions (each a probability, except severe renal failure: Cockcroft-Gault CrCl below
+// mechanistic.exclusions.renal_failure_crcl_ml_min). The number drawn is a model output:
+// 1 / (share eligible) on average.
 #include <cstdint>
 
 #include "engine/random_stream.hpp"
@@ -21,7 +22,7 @@ struct Candidate {
   double sledai = 0;                       // baseline SLEDAI-2K (integer score)
   double log10_viral_load = 0;             // true baseline, copies/mL
   double screening_log10_viral_load = 0;   // as measured at screening
-  bool excluded = false;                   // any of the listed exclusions
+  bool excluded = false;                   // any of the exclusions drawn as probabilities
 };
 
 // Every candidate consumes the same draws whatever its characteristics, so a candidate's

@@ -85,7 +85,7 @@ void ViralKinetics::reset(const KineticsCoefficients& coef, double k_per_day, do
   clip_used_ = {};
   clip_clock_ = 0;
   tolerance_ = tolerance;
-  steps_ = 0;
+  steps_ = rejected_ = 0;
   refresh_derivative();
 }
 
@@ -195,6 +195,7 @@ double ViralKinetics::advance(double t_target, double stop_below_ln_v) {
     const double err = attempt(h, clipped ? clipped_powers(h) : grid_powers(h, slot));
     ++steps_;
     if (!(err <= 1)) {  // rejected (NaN counts as rejected)
+      ++rejected_;
       dt_ = h * (std::isfinite(err) ? std::max(0.2, 0.9 * inverse_fifth_root(err)) : 0.2);
       use_memory_ = false;
       continue;

@@ -61,6 +61,7 @@ class ViralKinetics {
   double gcv_effect_concentration() const { return pk_.effect_concentration(t_); }
   const KineticsCoefficients& coefficients() const { return coef_; }
   long steps() const { return steps_; }  // accepted + rejected, for diagnostics and benchmarks
+  long rejected_steps() const { return rejected_; }
 
   // The right-hand side at time t, public for tests (and for Boost.Odeint in them).
   // The state enters only through N's closed form: the right-hand side depends on t alone,
@@ -144,7 +145,7 @@ class ViralKinetics {
   std::size_t segment_step_ = kMemory;  // unclipped steps taken in this segment
   bool use_memory_ = false;
   double tolerance_ = 1e-6;
-  long steps_ = 0;
+  long steps_ = 0, rejected_ = 0;
 };
 
 }  // namespace vtrial

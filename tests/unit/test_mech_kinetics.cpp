@@ -160,11 +160,12 @@ TEST(MechKinetics, AdaptiveStepperAgreesWithBoostOdeint) {
     to(d + 1.0);
   }
   // The tolerance bounds the local error per step (1e-6 (1 + |ln V| + h |f|), about 1e-5);
-  // over ~45 steps the global error stays below 5e-4 in ln V (0.05% in V, against a PCR
-  // error of 0.15 log10 = 35%).
+  // over this week the global error stays below 5e-4 in ln V (0.05% in V, against a PCR
+  // error of 0.15 log10 = 35%). Over whole courses of sampled patients it is larger (up to
+  // ~4e-3 at attended visits): test_mech_numerics.cpp.
   EXPECT_NEAR(vk.ln_v_sensitive(), y[0], 5e-4);
   EXPECT_NEAR(vk.ln_v_resistant(), y[1], 5e-4);
-  EXPECT_LT(vk.steps(), 7 * 10);  // about 6-7 steps a day, not a fixed fine grid
+  EXPECT_LT(vk.steps(), 7 * 10);  // fewer than 10 steps a day (~4 measured), not a fixed fine grid
 }
 
 TEST(MechKinetics, ContinuousObservationFindsTheCrossing) {
