@@ -111,6 +111,10 @@ void MechanisticPatient::setup_patient(const PatientKey& key, std::uint8_t arm) 
   }
 }
 
+void MechanisticPatient::record_dosing_point(Trajectory& trajectory, double t) const {
+  record_point(trajectory, std::numeric_limits<double>::quiet_NaN(), lupus_.latent(t, kinetics_.ln_v_total() / ln10_));
+}
+
 void MechanisticPatient::record_point(Trajectory& trajectory, double observed_viral_load, double sledai) const {
   TrajectoryPoint point;
   point.time_days = kinetics_.time();
@@ -261,10 +265,14 @@ void MechanisticPatient::simulate(const PatientKey& key, PatientRecord& out, Tra
           infusion_end = t + infusion_days_;
         }
         next_dose = t + interval_days_;
+        if (trajectory) record_dosing_point(*trajectory, t);
         break;
       case EventKind::gcv_end:
         infusion_end = kInf;
         kinetics_.set_infusion_rate(0);
+        // The end of an infusion is the concentration peak: without this point a plot of the
+        // trajectory samples would miss every peak.
+        if (trajectory) record_dosing_point(*trajectory, t);
         break;
       case EventKind::neutropenia:
       case EventKind::thrombocytopenia: {

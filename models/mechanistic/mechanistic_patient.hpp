@@ -57,6 +57,7 @@ class MechanisticPatient final : public PatientModel {
  private:
   void setup_patient(const PatientKey& key, std::uint8_t arm);
   void record_point(Trajectory& trajectory, double observed_viral_load, double sledai) const;
+  void record_dosing_point(Trajectory& trajectory, double t) const;  // infusion start or end
 
   MechanisticParams params_;
   TrialDesign design_;
