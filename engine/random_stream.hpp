@@ -6,6 +6,7 @@
 // numbers across arms and sample sizes (Salmon et al., SC'11, "as easy as 1, 2, 3").
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 namespace vtrial {
 
@@ -32,6 +33,11 @@ class RandomStream {
   using result_type = std::uint64_t;
 
   explicit RandomStream(const StreamKey& key) noexcept { reseed(key); }
+  // The stream of (patient_hash(seed, trial, patient), purpose): reseed() without the hashing
+  // a caller already did.
+  static RandomStream from_patient_hash(std::uint64_t patient_hash, std::uint64_t purpose) noexcept {
+    return RandomStream(patient_hash, purpose);
+  }
 
   // Each key field passes through the mixer in sequence, so (1,2) and (2,1) differ, and the
   // four state words are drawn from a SplitMix64 sequence started at the combined hash.
@@ -42,14 +48,27 @@ class RandomStream {
   // The hash of (seed, trial, patient): a patient with several purposes computes it once
   // (see PatientStreams) and gets exactly the streams reseed() would give.
   static constexpr std::uint64_t patient_hash(std::uint64_t seed, std::uint64_t trial, std::uint64_t patient) noexcept {
-    return mix64(mix64(mix64(seed) ^ trial) ^ (patient + 0x632be59bd9b4e019ULL));
+    return patient_hash_in_trial(trial_hash(seed, trial), patient);
+  }
+  // The (seed, trial) prefix of patient_hash: a trial's many slots can share it.
+  static constexpr std::uint64_t trial_hash(std::uint64_t seed, std::uint64_t trial) noexcept {
+    return mix64(mix64(seed) ^ trial);
+  }
+  static constexpr std::uint64_t patient_hash_in_trial(std::uint64_t trial_hash, std::uint64_t patient) noexcept {
+    return mix64(trial_hash ^ (patient + 0x632be59bd9b4e019ULL));
   }
   void seed_from_patient_hash(std::uint64_t patient_hash, std::uint64_t purpose) noexcept {
-    std::uint64_t h = mix64(patient_hash ^ (purpose + 0x8cb92ba72f3d8dd7ULL));
-    for (auto& word : s_) {
-      h += 0x9e3779b97f4a7c15ULL;
-      word = mix64(h);
-    }
+    const std::uint64_t h = purpose_hash(patient_hash, purpose);
+    for (std::uint64_t k = 0; k < 4; ++k) s_[k] = state_word(h, k);
+  }
+
+  // The first output of the stream seed_from_patient_hash(patient_hash, purpose) would give,
+  // computed from the two state words it depends on (s[0], s[3]) instead of all four: a
+  // purpose that needs a single draw saves half the seeding.
+  static constexpr result_type first_output(std::uint64_t patient_hash, std::uint64_t purpose) noexcept {
+    const std::uint64_t h = purpose_hash(patient_hash, purpose);
+    const std::uint64_t s0 = state_word(h, 0), s3 = state_word(h, 3);
+    return rotl(s0 + s3, 23) + s0;
   }
 
   static constexpr result_type min() noexcept { return 0; }
@@ -78,8 +97,47 @@ class RandomStream {
   }
 
  private:
+  RandomStream(std::uint64_t patient_hash, std::uint64_t purpose) noexcept {
+    seed_from_patient_hash(patient_hash, purpose);
+  }
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+  static constexpr std::uint64_t purpose_hash(std::uint64_t patient_hash, std::uint64_t purpose) noexcept {
+    return mix64(patient_hash ^ (purpose + 0x8cb92ba72f3d8dd7ULL));
+  }
+  // Word k of the state: the (k + 1)-th term of a SplitMix64 sequence started at h.
+  static constexpr std::uint64_t state_word(std::uint64_t h, std::uint64_t k) noexcept {
+    return mix64(h + (k + 1) * 0x9e3779b97f4a7c15ULL);
+  }
   std::uint64_t s_[4]{};
+};
+
+// A stream whose first draw costs half a seeding (RandomStream::first_output); the full state
+// is built only if a second draw is asked for. Same outputs as the RandomStream of that key,
+// for distributions that usually take one draw and occasionally more (e.g. a ziggurat normal).
+class FirstDrawStream {
+ public:
+  using result_type = RandomStream::result_type;
+  FirstDrawStream(std::uint64_t patient_hash, std::uint64_t purpose) noexcept
+      : patient_hash_(patient_hash), purpose_(purpose) {}
+  static constexpr result_type min() noexcept { return RandomStream::min(); }
+  static constexpr result_type max() noexcept { return RandomStream::max(); }
+  result_type operator()() noexcept {
+    if (!full_) {
+      if (!first_taken_) {
+        first_taken_ = true;
+        return RandomStream::first_output(patient_hash_, purpose_);
+      }
+      full_.emplace(RandomStream::from_patient_hash(patient_hash_, purpose_));
+      (*full_)();  // the first output, already returned
+    }
+    return (*full_)();
+  }
+
+ private:
+  std::uint64_t patient_hash_;
+  std::uint64_t purpose_;
+  bool first_taken_ = false;
+  std::optional<RandomStream> full_;
 };
 
 // The streams of one (seed, trial, patient), each purpose its own, hashing the shared part once.
@@ -87,13 +145,19 @@ class PatientStreams {
  public:
   PatientStreams(std::uint64_t seed, std::uint64_t trial, std::uint64_t patient) noexcept
       : hash_(RandomStream::patient_hash(seed, trial, patient)) {}
-  RandomStream stream(std::uint64_t purpose) const noexcept {
-    RandomStream s({});
-    s.seed_from_patient_hash(hash_, purpose);
-    return s;
+  // From RandomStream::trial_hash(seed, trial), for callers that keep it across a trial's slots.
+  static PatientStreams in_trial(std::uint64_t trial_hash, std::uint64_t patient) noexcept {
+    return PatientStreams(RandomStream::patient_hash_in_trial(trial_hash, patient));
   }
+  RandomStream stream(std::uint64_t purpose) const noexcept { return RandomStream::from_patient_hash(hash_, purpose); }
+  // The first uniform on (0, 1) of stream(purpose), for purposes that draw exactly once.
+  double first_uniform_open01(std::uint64_t purpose) const noexcept {
+    return RandomStream::to_open01(RandomStream::first_output(hash_, purpose));
+  }
+  FirstDrawStream first_draw_stream(std::uint64_t purpose) const noexcept { return {hash_, purpose}; }
 
  private:
+  explicit PatientStreams(std::uint64_t hash) noexcept : hash_(hash) {}
   std::uint64_t hash_;
 };
 

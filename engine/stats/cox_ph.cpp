@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 
 #include <boost/math/distributions/chi_squared.hpp>
@@ -54,12 +53,15 @@ PartialLikelihood evaluate(double beta, const CoxWorkspace& ws) {
 void tabulate_event_times(std::span<const double> time, std::span<const std::uint8_t> event,
                           std::span<const std::uint8_t> group, CoxWorkspace& ws) {
   const std::size_t n = time.size();
-  ws.order.resize(n);
-  std::iota(ws.order.begin(), ws.order.end(), 0u);
-  std::sort(ws.order.begin(), ws.order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return time[a] < time[b]; });
+  // Event and group bits travel with the time, so the tabulation reads one array in order.
+  ws.items.resize(n);
   double risk1 = 0;
-  for (std::size_t i = 0; i < n; ++i) risk1 += group[i] != 0 ? 1 : 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool g1 = group[i] != 0;
+    risk1 += g1 ? 1 : 0;
+    ws.items[i] = {time[i], static_cast<std::uint32_t>((event[i] != 0 ? 1u : 0u) | (g1 ? 2u : 0u))};
+  }
+  sort_by_key(ws.items, ws.sort);
   double risk0 = static_cast<double>(n) - risk1;
   // Reserving for the worst case (every time distinct) keeps later calls of the same size
   // from reallocating when they happen to have more distinct event times.
@@ -67,14 +69,15 @@ void tabulate_event_times(std::span<const double> time, std::span<const std::uin
     v->clear();
     v->reserve(n);
   }
+  // Counts inside a tied block are integers, so the order within the block is immaterial.
   for (std::size_t i = 0; i < n;) {
-    const double t = time[ws.order[i]];
+    const double t = ws.items[i].key;
     double e0 = 0, e1 = 0, leaving0 = 0, leaving1 = 0;
-    for (; i < n && time[ws.order[i]] == t; ++i) {
-      const std::uint32_t s = ws.order[i];
-      const bool g1 = group[s] != 0;
+    for (; i < n && ws.items[i].key == t; ++i) {
+      const std::uint32_t flags = ws.items[i].payload;
+      const bool g1 = (flags & 2u) != 0;
       (g1 ? leaving1 : leaving0) += 1;
-      if (event[s] != 0) (g1 ? e1 : e0) += 1;
+      if ((flags & 1u) != 0) (g1 ? e1 : e0) += 1;
     }
     if (e0 + e1 > 0) {
       ws.at_risk0.push_back(risk0);

@@ -20,6 +20,8 @@
 #include <span>
 #include <vector>
 
+#include "engine/stats/key_sort.hpp"
+
 namespace vtrial {
 
 struct CoxResult {
@@ -39,7 +41,8 @@ struct CoxResult {
 
 // Scratch space so repeated calls do not allocate once the vectors reached their peak size.
 struct CoxWorkspace {
-  std::vector<std::uint32_t> order;
+  std::vector<KeyedItem> items;  // (time, event | group << 1), sorted by time
+  KeySortWorkspace sort;
   // One entry per distinct event time: numbers at risk and numbers of events per group.
   std::vector<double> at_risk0, at_risk1, events0, events1;
 };

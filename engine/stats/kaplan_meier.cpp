@@ -13,18 +13,19 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Selects the subjects (all, or one group) into workspace.order, sorted by time.
+// Selects the subjects (all, or one group) into workspace.items, sorted by time, each with
+// its event flag so the curve walk reads one array in order.
 void sorted_subjects(std::span<const double> time, std::span<const std::uint8_t> event,
                      std::span<const std::uint8_t> group, bool filter, std::uint8_t which,
                      KaplanMeierWorkspace& ws) {
   if (event.size() != time.size() || (filter && group.size() != time.size()))
     throw std::invalid_argument("kaplan_meier: inputs differ in length");
-  ws.order.clear();
-  ws.order.reserve(time.size());
+  ws.items.clear();
+  ws.items.reserve(time.size());
   for (std::size_t i = 0; i < time.size(); ++i)
-    if (!filter || (group[i] != 0) == (which != 0)) ws.order.push_back(static_cast<std::uint32_t>(i));
-  std::sort(ws.order.begin(), ws.order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return time[a] < time[b]; });
+    if (!filter || (group[i] != 0) == (which != 0))
+      ws.items.push_back({time[i], event[i] != 0 ? 1u : 0u});
+  sort_by_key(ws.items, ws.sort);
 }
 
 double normal_quantile_two_sided(double level) {
@@ -38,15 +39,14 @@ struct Point {
 // Walks the distinct times of the selected subjects (censor-only times included, as in
 // survfit's output), calling visit(Point) after each; visit returns false to stop early.
 template <class Visit>
-void walk_curve(std::span<const double> time, std::span<const std::uint8_t> event,
-                const KaplanMeierWorkspace& ws, double z, Visit&& visit) {
-  const std::size_t n = ws.order.size();
+void walk_curve(const KaplanMeierWorkspace& ws, double z, Visit&& visit) {
+  const std::size_t n = ws.items.size();
   double survival = 1, greenwood = 0;
   for (std::size_t i = 0; i < n;) {
-    const double t = time[ws.order[i]];
+    const double t = ws.items[i].key;
     const double at_risk = static_cast<double>(n - i);
     double deaths = 0;
-    for (; i < n && time[ws.order[i]] == t; ++i) deaths += event[ws.order[i]] != 0 ? 1 : 0;
+    for (; i < n && ws.items[i].key == t; ++i) deaths += ws.items[i].payload != 0 ? 1 : 0;
     if (deaths > 0) {
       survival *= (at_risk - deaths) / at_risk;
       greenwood += deaths < at_risk ? deaths / (at_risk * (at_risk - deaths))
@@ -92,10 +92,9 @@ class CrossingTime {
   double first_time_ = kNaN, first_value_ = kNaN, value_ = kNaN;
 };
 
-MedianSurvival median_of_sorted(std::span<const double> time, std::span<const std::uint8_t> event,
-                                const KaplanMeierWorkspace& ws, double level) {
+MedianSurvival median_of_sorted(const KaplanMeierWorkspace& ws, double level) {
   CrossingTime median, lower, upper;
-  walk_curve(time, event, ws, normal_quantile_two_sided(level), [&](const Point& p) {
+  walk_curve(ws, normal_quantile_two_sided(level), [&](const Point& p) {
     median.feed(p.time, p.survival);
     lower.feed(p.time, p.lower);
     upper.feed(p.time, p.upper);
@@ -104,16 +103,15 @@ MedianSurvival median_of_sorted(std::span<const double> time, std::span<const st
   return {median.result(), lower.result(), upper.result()};
 }
 
-SurvivalEstimate survival_of_sorted(std::span<const double> time, std::span<const std::uint8_t> event,
-                                    const KaplanMeierWorkspace& ws, double at, double level) {
+SurvivalEstimate survival_of_sorted(const KaplanMeierWorkspace& ws, double at, double level) {
   SurvivalEstimate est;
-  walk_curve(time, event, ws, normal_quantile_two_sided(level), [&](const Point& p) {
+  walk_curve(ws, normal_quantile_two_sided(level), [&](const Point& p) {
     if (p.time > at) return false;
     est = {p.survival, p.lower, p.upper};
     return true;
   });
-  const bool beyond_follow_up = !ws.order.empty() && at > time[ws.order.back()];
-  if ((beyond_follow_up && est.survival > 0) || ws.order.empty()) est = {kNaN, kNaN, kNaN};
+  const bool beyond_follow_up = !ws.items.empty() && at > ws.items.back().key;
+  if ((beyond_follow_up && est.survival > 0) || ws.items.empty()) est = {kNaN, kNaN, kNaN};
   return est;
 }
 
@@ -122,14 +120,14 @@ SurvivalEstimate survival_of_sorted(std::span<const double> time, std::span<cons
 MedianSurvival km_median(std::span<const double> time, std::span<const std::uint8_t> event,
                          KaplanMeierWorkspace& workspace, double level) {
   sorted_subjects(time, event, {}, false, 0, workspace);
-  return median_of_sorted(time, event, workspace, level);
+  return median_of_sorted(workspace, level);
 }
 
 MedianSurvival km_median(std::span<const double> time, std::span<const std::uint8_t> event,
                          std::span<const std::uint8_t> group, std::uint8_t which_group,
                          KaplanMeierWorkspace& workspace, double level) {
   sorted_subjects(time, event, group, true, which_group, workspace);
-  return median_of_sorted(time, event, workspace, level);
+  return median_of_sorted(workspace, level);
 }
 
 MedianSurvival km_median(std::span<const double> time, std::span<const std::uint8_t> event,
@@ -141,14 +139,14 @@ MedianSurvival km_median(std::span<const double> time, std::span<const std::uint
 SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event,
                                 double at, KaplanMeierWorkspace& workspace, double level) {
   sorted_subjects(time, event, {}, false, 0, workspace);
-  return survival_of_sorted(time, event, workspace, at, level);
+  return survival_of_sorted(workspace, at, level);
 }
 
 SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event,
                                 std::span<const std::uint8_t> group, std::uint8_t which_group,
                                 double at, KaplanMeierWorkspace& workspace, double level) {
   sorted_subjects(time, event, group, true, which_group, workspace);
-  return survival_of_sorted(time, event, workspace, at, level);
+  return survival_of_sorted(workspace, at, level);
 }
 
 SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event,

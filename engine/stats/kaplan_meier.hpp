@@ -16,6 +16,8 @@
 #include <span>
 #include <vector>
 
+#include "engine/stats/key_sort.hpp"
+
 namespace vtrial {
 
 struct MedianSurvival {
@@ -31,7 +33,8 @@ struct SurvivalEstimate {
 };
 
 struct KaplanMeierWorkspace {
-  std::vector<std::uint32_t> order;
+  std::vector<KeyedItem> items;  // (time, event) of the selected subjects, sorted by time
+  KeySortWorkspace sort;
 };
 
 // All subjects form one group.

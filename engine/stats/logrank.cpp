@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 
 namespace vtrial {
@@ -24,40 +23,40 @@ LogRankResult log_rank_test(std::span<const double> time, std::span<const std::u
   if (event.size() != n || group.size() != n) {
     throw std::invalid_argument("log_rank_test: time, event and group differ in length");
   }
-  // The workspace stores 32-bit indices to halve the memory the sort moves.
-  if (n > std::numeric_limits<std::uint32_t>::max()) {
-    throw std::length_error("log_rank_test: more subjects than 32-bit indices can address");
-  }
   LogRankResult result;
 
+  // Each time carries its event and group bits, so the walk below reads one array in order.
   // resize() keeps capacity, so once the largest n has been seen nothing is allocated.
-  auto& order = workspace.order;
-  order.resize(n);
-  std::iota(order.begin(), order.end(), std::uint32_t{0});
-  std::sort(order.begin(), order.end(),
-            [time](std::uint32_t a, std::uint32_t b) { return time[a] < time[b]; });
+  auto& items = workspace.items;
+  items.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto flags = static_cast<std::uint32_t>((event[i] != 0 ? 1u : 0u) | (group[i] != 0 ? 2u : 0u));
+    items[i] = {time[i], flags};
+  }
+  sort_by_key(items, workspace.sort);
 
   // Walking from the largest time down, the at-risk set at time t is everything already seen
-  // plus the whole tied block at t, censorings included (survdiff's convention).
-  double at_risk = 0, at_risk_1 = 0;
+  // plus the whole tied block at t, censorings included (survdiff's convention). Counts are
+  // integers (exact, like the doubles they become), so the order inside a block is immaterial.
+  std::size_t at_risk_n = 0, at_risk_1_n = 0;
   double observed_1 = 0, observed_total = 0, expected_0 = 0, expected_1 = 0, variance = 0;
   std::size_t hi = n;
   while (hi > 0) {
-    const double t = time[order[hi - 1]];
-    double deaths = 0, deaths_1 = 0;
+    const double t = items[hi - 1].key;
+    std::size_t deaths_n = 0, deaths_1_n = 0;
     std::size_t lo = hi;
-    for (; lo > 0 && time[order[lo - 1]] == t; --lo) {
-      const std::uint32_t i = order[lo - 1];
-      const bool in_1 = group[i] != 0;
-      at_risk += 1;
-      at_risk_1 += in_1 ? 1 : 0;
-      if (event[i] != 0) {
-        deaths += 1;
-        deaths_1 += in_1 ? 1 : 0;
-      }
+    for (; lo > 0 && items[lo - 1].key == t; --lo) {
+      const std::uint32_t flags = items[lo - 1].payload;
+      const std::uint32_t in_1 = flags >> 1, died = flags & 1u;
+      at_risk_n += 1;
+      at_risk_1_n += in_1;
+      deaths_n += died;
+      deaths_1_n += died & in_1;
     }
     hi = lo;
-    if (deaths == 0) continue;
+    if (deaths_n == 0) continue;
+    const auto deaths = static_cast<double>(deaths_n), deaths_1 = static_cast<double>(deaths_1_n);
+    const auto at_risk = static_cast<double>(at_risk_n), at_risk_1 = static_cast<double>(at_risk_1_n);
     observed_total += deaths;
     observed_1 += deaths_1;
     const double share_1 = at_risk_1 / at_risk;

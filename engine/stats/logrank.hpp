@@ -11,6 +11,8 @@
 #include <span>
 #include <vector>
 
+#include "engine/stats/key_sort.hpp"
+
 namespace vtrial {
 
 struct LogRankResult {
@@ -28,7 +30,8 @@ struct LogRankResult {
 
 // Scratch space so repeated calls do not allocate.
 struct LogRankWorkspace {
-  std::vector<std::uint32_t> order;
+  std::vector<KeyedItem> items;  // (time, event | group << 1), sorted by time
+  KeySortWorkspace sort;
 };
 
 // group[i] is 0 or 1; event[i] is 1 for an observed event, 0 for censored.

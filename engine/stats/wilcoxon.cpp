@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 
 #include <boost/math/distributions/normal.hpp>
@@ -63,19 +62,23 @@ WilcoxonResult rank_sum_test(std::size_t nx, std::size_t ny, ValueAt value_at, I
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   if (nx == 0 || ny == 0) return {nan, nan, false};
   const std::size_t n = nx + ny;
-  ws.order.resize(n);
-  std::iota(ws.order.begin(), ws.order.end(), 0u);
-  std::sort(ws.order.begin(), ws.order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return value_at(a) < value_at(b); });
+  ws.items.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto k = static_cast<std::uint32_t>(i);
+    ws.items[i] = {value_at(k), is_x(k) ? 1u : 0u};
+  }
+  sort_by_key(ws.items, ws.sort);
+  // Every member of a tied block adds the same mid-rank, so the order inside a block does not
+  // change the sum, not even in its last bit.
   double rank_sum_x = 0, tie_term = 0;
   for (std::size_t i = 0; i < n;) {
     std::size_t j = i;
-    while (j < n && value_at(ws.order[j]) == value_at(ws.order[i])) ++j;
+    while (j < n && ws.items[j].key == ws.items[i].key) ++j;
     const double mid_rank = 0.5 * static_cast<double>(i + 1 + j);
     const double ties = static_cast<double>(j - i);
     tie_term += ties * ties * ties - ties;
     for (; i < j; ++i)
-      if (is_x(ws.order[i])) rank_sum_x += mid_rank;
+      if (ws.items[i].payload != 0) rank_sum_x += mid_rank;
   }
   const double dx = static_cast<double>(nx), dy = static_cast<double>(ny);
   WilcoxonResult r;

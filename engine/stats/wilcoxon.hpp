@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "engine/stats/key_sort.hpp"
+
 namespace vtrial {
 
 struct WilcoxonResult {
@@ -17,7 +19,8 @@ struct WilcoxonResult {
 };
 
 struct WilcoxonWorkspace {
-  std::vector<std::uint32_t> order;
+  std::vector<KeyedItem> items;  // (value, 1 if in x), sorted by value
+  KeySortWorkspace sort;
   // Exact null distributions are cached per unordered pair of sample sizes: a simulation
   // sees few distinct pairs, and building one costs O(n_x^2 n_y), far more than the test.
   struct ExactDistribution {

@@ -20,6 +20,11 @@ class ParametricPatient final : public PatientModel {
   double weibull_scale_days_;  // control arm: S(t) = exp(-(t/scale)^shape)
   double dropout_per_day_;
   double inverse_log_screen_failure_;  // 1 / log(screen-failure probability), for geometric draws
+  double hazard_multiplier_[2];        // by arm: 1 (control), hazard ratio (IL-2)
+  double nk_change_mean_[2];           // by arm
+  // RandomStream::trial_hash of the last (seed, trial) seen: slots of one trial come in a row.
+  std::uint64_t hashed_seed_ = 0, hashed_trial_ = 0, trial_hash_ = 0;
+  bool have_trial_hash_ = false;
 };
 
 }  // namespace vtrial

@@ -132,8 +132,8 @@ TEST(LogRank, WorkspaceReuseIsIdenticalAndDoesNotReallocate) {
   const Data d = generated();
   LogRankWorkspace workspace;
   const LogRankResult first = log_rank_test(d.time, d.event, d.group, workspace);
-  const auto* buffer = workspace.order.data();
-  const auto capacity = workspace.order.capacity();
+  const auto* buffer = workspace.items.data();
+  const auto capacity = workspace.items.capacity();
   for (int rep = 0; rep < 100; ++rep) {
     const LogRankResult again = log_rank_test(d.time, d.event, d.group, workspace);
     EXPECT_EQ(again.chi_square, first.chi_square);
@@ -143,14 +143,14 @@ TEST(LogRank, WorkspaceReuseIsIdenticalAndDoesNotReallocate) {
     EXPECT_EQ(again.p_value, first.p_value);
     EXPECT_EQ(again.log_hazard_ratio, first.log_hazard_ratio);
   }
-  EXPECT_EQ(workspace.order.data(), buffer);
-  EXPECT_EQ(workspace.order.capacity(), capacity);
+  EXPECT_EQ(workspace.items.data(), buffer);
+  EXPECT_EQ(workspace.items.capacity(), capacity);
 
   // A smaller problem afterwards still fits the same buffer.
   const std::vector<double> t{1, 2, 3, 4};
   const std::vector<std::uint8_t> e{1, 1, 1, 1}, g{0, 1, 0, 1};
   const LogRankResult small = log_rank_test(t, e, g, workspace);
-  EXPECT_EQ(workspace.order.data(), buffer);
+  EXPECT_EQ(workspace.items.data(), buffer);
   EXPECT_EQ(small.chi_square, log_rank_test(t, e, g).chi_square);
 }
 

@@ -83,6 +83,33 @@ TEST(RandomStream, SwappedFieldsGiveDifferentStreams) {
   EXPECT_NE(draws({0, 1, 0, 0}, 2), draws({0, 0, 1, 0}, 2));
 }
 
+// The shortcuts of the parametric hot loop (trial hash kept across slots, first draw from
+// half the state, lazily completed stream) must give exactly the full streams' numbers.
+TEST(RandomStream, ShortcutsGiveTheFullStreamsNumbers) {
+  for (std::uint64_t seed : {0ull, 7ull, 20250520ull}) {
+    for (std::uint64_t trial : {0ull, 1ull, 99999ull}) {
+      const std::uint64_t trial_hash = RandomStream::trial_hash(seed, trial);
+      for (std::uint64_t patient : {0ull, 3ull, 1000000ull}) {
+        ASSERT_EQ(RandomStream::patient_hash_in_trial(trial_hash, patient),
+                  RandomStream::patient_hash(seed, trial, patient));
+        const auto in_trial = vtrial::PatientStreams::in_trial(trial_hash, patient);
+        const vtrial::PatientStreams direct(seed, trial, patient);
+        for (std::uint64_t purpose = 1; purpose <= 11; ++purpose) {
+          RandomStream full({seed, trial, patient, purpose});
+          RandomStream via_hash = in_trial.stream(purpose);
+          vtrial::FirstDrawStream lazy = direct.first_draw_stream(purpose);
+          EXPECT_EQ(in_trial.first_uniform_open01(purpose), RandomStream({seed, trial, patient, purpose}).uniform_open01());
+          for (int draw = 0; draw < 5; ++draw) {
+            const auto expected = full();
+            EXPECT_EQ(via_hash(), expected);
+            EXPECT_EQ(lazy(), expected) << "draw " << draw;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(RandomStream, UniformOpen01MeanAndVariance) {
   RandomStream r(StreamKey{20250520, 0, 0, 0});
   constexpr int n = 1'000'000;
