@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -43,15 +46,50 @@ void write_string_attribute(H5::H5Object& object, const std::string& name, const
   attr.write(type, &text);
 }
 
+// Temporary paths of open outputs, readable from a signal handler: fixed storage, a slot is
+// published (release) only after its path is written.
+struct PendingOutput {
+  std::atomic<bool> used{false};
+  std::atomic<bool> ready{false};
+  char path[4096] = {};
+};
+std::array<PendingOutput, 8> pending_outputs;
+
+int register_pending(const std::string& path) {
+  if (path.size() >= sizeof(PendingOutput::path)) return -1;
+  for (std::size_t i = 0; i < pending_outputs.size(); ++i) {
+    bool expected = false;
+    if (pending_outputs[i].used.compare_exchange_strong(expected, true)) {
+      std::memcpy(pending_outputs[i].path, path.c_str(), path.size() + 1);
+      pending_outputs[i].ready.store(true, std::memory_order_release);
+      return static_cast<int>(i);
+    }
+  }
+  return -1;  // more than 8 open at once: this one is simply not cleaned up on a signal
+}
+
+void unregister_pending(int slot) {
+  if (slot < 0) return;
+  pending_outputs[static_cast<std::size_t>(slot)].ready.store(false, std::memory_order_release);
+  pending_outputs[static_cast<std::size_t>(slot)].used.store(false, std::memory_order_release);
+}
+
 }  // namespace
+
+void remove_uncommitted_outputs() noexcept {
+  for (auto& pending : pending_outputs)
+    if (pending.ready.load(std::memory_order_acquire)) unlink(pending.path);
+}
 
 Hdf5Output::Hdf5Output(std::string final_path) : final_path_(std::move(final_path)) {
   const std::filesystem::path target(final_path_);
   temp_path_ = (target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
   H5::Exception::dontPrint();
   try {
+    signal_slot_ = register_pending(temp_path_);
     file_ = std::make_unique<File>(File{H5::H5File(temp_path_, H5F_ACC_TRUNC)});
   } catch (const H5::Exception& e) {
+    unregister_pending(signal_slot_);
     throw std::runtime_error("cannot create output file " + temp_path_ + " (for " + final_path_ + "): " +
                              e.getDetailMsg());
   }
@@ -61,6 +99,7 @@ Hdf5Output::~Hdf5Output() {
   if (committed_) return;
   file_.reset();
   std::remove(temp_path_.c_str());
+  unregister_pending(signal_slot_);
 }
 
 void Hdf5Output::root_attribute(const std::string& name, const std::string& value) {
@@ -169,6 +208,7 @@ void Hdf5Output::commit() {
   std::filesystem::rename(temp_path_, final_path_, ec);
   if (ec) throw std::runtime_error("cannot rename " + temp_path_ + " to " + final_path_ + ": " + ec.message());
   committed_ = true;
+  unregister_pending(signal_slot_);
 }
 
 }  // namespace vtrial

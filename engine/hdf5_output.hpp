@@ -13,6 +13,11 @@
 
 namespace vtrial {
 
+// For a SIGINT/SIGTERM handler: removes the temporary file of every Hdf5Output not yet
+// committed, so an interrupted run leaves nothing behind (the final path is never touched).
+// Async-signal-safe: unlink(2) on paths recorded in advance.
+void remove_uncommitted_outputs() noexcept;
+
 class Hdf5Output {
  public:
   explicit Hdf5Output(std::string final_path);
@@ -56,6 +61,7 @@ class Hdf5Output {
   std::string temp_path_;
   std::unique_ptr<File> file_;
   bool committed_ = false;
+  int signal_slot_ = -1;  // where remove_uncommitted_outputs() finds temp_path_
 };
 
 }  // namespace vtrial

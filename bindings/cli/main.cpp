@@ -1,10 +1,12 @@
 // vtrial: the command line. Errors from anywhere below are caught here, once, and become one
 // clear line on stderr and a non-zero exit status.
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "bindings/cli/commands.hpp"
+#include "engine/hdf5_output.hpp"
 
 namespace {
 
@@ -19,7 +21,22 @@ constexpr const char* kUsage =
 
 }  // namespace
 
+namespace {
+
+// Ctrl-C or a kill during a long run: remove the unfinished temporary output, then die of the
+// same signal (so the shell sees the usual status). The final output path is never touched.
+extern "C" void on_terminating_signal(int sig) {
+  vtrial::remove_uncommitted_outputs();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  std::signal(SIGINT, on_terminating_signal);
+  std::signal(SIGTERM, on_terminating_signal);
+  std::signal(SIGHUP, on_terminating_signal);
   const std::vector<std::string> all(argv + 1, argv + argc);
   if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
     std::cout << kUsage;

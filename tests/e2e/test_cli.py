@@ -258,6 +258,29 @@ def test_failed_write_leaves_no_temp_file(vtrial, scenario, tmp_path):
     assert leftover_temp_files(tmp_path) == []
 
 
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_interrupted_run_leaves_no_temp_file(vtrial_bin, scenario, tmp_path, signal_name):
+    # The output is opened under its temporary name before the trials run (they stream into
+    # it); a Ctrl-C or kill mid-run must remove it and leave an existing result untouched.
+    import signal
+    import time
+
+    existing = tmp_path / "keep.h5"
+    existing.write_bytes(b"a good earlier result")
+    proc = subprocess.Popen([vtrial_bin, "run", scenario, "--set", "model=parametric", "--trials", "5000000",
+                             "--threads", "1", "-o", str(existing), "--json"], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not leftover_temp_files(tmp_path) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert leftover_temp_files(tmp_path), "the run never opened its temporary output"
+    proc.send_signal(getattr(signal, signal_name))
+    proc.wait(timeout=30)
+    assert proc.returncode == -getattr(signal, signal_name)  # died of the signal, as the shell expects
+    assert existing.read_bytes() == b"a good earlier result"
+    assert leftover_temp_files(tmp_path) == []
+
+
 def test_bad_set_value_is_named(vtrial, scenario, tmp_path):
     existing = tmp_path / "keep.h5"
     existing.write_bytes(b"not really hdf5, but must survive")
