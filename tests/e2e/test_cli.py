@@ -5,7 +5,6 @@ repository root). Every output goes to pytest's tmp_path; runs use at most 2000 
 """
 import json
 import math
-import os
 import subprocess
 from pathlib import Path
 
@@ -16,27 +15,6 @@ import yaml
 
 ENDPOINTS = ("duration_of_viremia", "nk_change")
 TRIALS = 2000
-
-
-def _required_env(name):
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(f"{name} is not set; run these tests through ctest (ctest -R e2e)")
-    return value
-
-
-@pytest.fixture(scope="session")
-def vtrial_bin():
-    path = _required_env("VTRIAL_BIN")
-    assert os.access(path, os.X_OK), f"VTRIAL_BIN={path} is not an executable"
-    return path
-
-
-@pytest.fixture(scope="session")
-def scenario():
-    path = Path(_required_env("VTRIAL_SOURCE_DIR")) / "scenarios" / "nct06971913.yaml"
-    assert path.is_file(), path
-    return str(path)
 
 
 @pytest.fixture

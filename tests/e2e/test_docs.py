@@ -5,10 +5,8 @@ docs/output.md drift from the keys `vtrial validate` resolves and the datasets `
 Run by ctest as part of `e2e_cli` (VTRIAL_BIN, VTRIAL_SOURCE_DIR). Runs use 50 trials.
 """
 import datetime
-import os
 import re
 import subprocess
-from pathlib import Path
 
 import h5py
 import pytest
@@ -18,32 +16,6 @@ TRIALS = 50
 PER_ENDPOINT_SUFFIXES = ("_p", "_estimate", "_reject")
 # Keys whose default depends on other keys (the model, the primary): documented in words.
 DEPENDENT_DEFAULTS = {"analysis.endpoints", "analysis.key_secondary"}
-
-
-def _required_env(name):
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(f"{name} is not set; run these tests through ctest (ctest -R e2e)")
-    return value
-
-
-@pytest.fixture(scope="module")
-def vtrial_bin():
-    path = _required_env("VTRIAL_BIN")
-    assert os.access(path, os.X_OK), f"VTRIAL_BIN={path} is not an executable"
-    return path
-
-
-@pytest.fixture(scope="module")
-def source_dir():
-    return Path(_required_env("VTRIAL_SOURCE_DIR"))
-
-
-@pytest.fixture(scope="module")
-def scenario(source_dir):
-    path = source_dir / "scenarios" / "nct06971913.yaml"
-    assert path.is_file(), path
-    return str(path)
 
 
 @pytest.fixture(scope="module")
