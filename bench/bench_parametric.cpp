@@ -10,6 +10,7 @@
 #include "bench/bench_common.hpp"
 #include "engine/random_stream.hpp"
 #include "engine/stats/logrank.hpp"
+#include "models/enrollment.hpp"
 #include "models/parametric/parametric_patient.hpp"
 #include "models/trial_analysis.hpp"
 #include "models/trial_simulator.hpp"
@@ -101,6 +102,27 @@ void BM_ParametricTrialSimulateOnly(benchmark::State& state) {
   state.counters["trials"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ParametricTrialSimulateOnly)->Arg(100)->ArgName("patients");
+
+// The enrollment calendar of one 100-patient trial alone (EnrollmentProcess::schedule: site
+// openings, gamma site rates, one exponential gap per arrival, consent refusals), with the
+// registered scenario's enrollment settings and screening counts of its parametric patients.
+void BM_EnrollmentSchedule(benchmark::State& state) {
+  const Scenario scenario = bench::parametric_scenario(state.range(0));
+  TrialSimulator simulator(scenario);
+  const auto simulated = simulator.simulate(0, static_cast<std::size_t>(scenario.trial.patients));
+  std::vector<PatientRecord> records(simulated.begin(), simulated.end());
+  EnrollmentProcess enrollment(scenario.enrollment);
+  std::uint64_t trial = 0;
+  std::uint64_t arrivals = 0;
+  for (auto _ : state) {
+    arrivals += enrollment.schedule(scenario.simulation.seed, trial++, records);
+    benchmark::DoNotOptimize(records.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["trials"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["arrivals"] = benchmark::Counter(static_cast<double>(arrivals), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_EnrollmentSchedule)->Arg(100)->ArgName("patients");
 
 // Cost against trial size (docs/performance.md: growth with patients per trial).
 BENCHMARK(BM_ParametricTrial)->Name("BM_ParametricTrialScaling")->Arg(50)->Arg(200)->Arg(400)->ArgName("patients");

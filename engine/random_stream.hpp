@@ -6,7 +6,6 @@
 // numbers across arms and sample sizes (Salmon et al., SC'11, "as easy as 1, 2, 3").
 #include <cstdint>
 #include <limits>
-#include <optional>
 
 namespace vtrial {
 
@@ -97,6 +96,9 @@ class RandomStream {
   }
 
  private:
+  friend class FirstDrawStream;
+  // Unseeded (state left indeterminate): only a placeholder that is seeded before any draw.
+  RandomStream() noexcept {}
   RandomStream(std::uint64_t patient_hash, std::uint64_t purpose) noexcept {
     seed_from_patient_hash(patient_hash, purpose);
   }
@@ -108,36 +110,43 @@ class RandomStream {
   static constexpr std::uint64_t state_word(std::uint64_t h, std::uint64_t k) noexcept {
     return mix64(h + (k + 1) * 0x9e3779b97f4a7c15ULL);
   }
-  std::uint64_t s_[4]{};
+  std::uint64_t s_[4];  // every public constructor seeds all four words
 };
 
-// A stream whose first draw costs half a seeding (RandomStream::first_output); the full state
-// is built only if a second draw is asked for. Same outputs as the RandomStream of that key,
-// for distributions that usually take one draw and occasionally more (e.g. a ziggurat normal).
+// A stream whose first draw costs half a seeding (RandomStream::first_output), computed when
+// the stream is made (so the caller's independent streams hash in parallel); the full state is
+// built only if a second draw is asked for. Same outputs as the RandomStream of that key, for
+// variates that usually take one draw and occasionally more (e.g. a ziggurat).
 class FirstDrawStream {
  public:
   using result_type = RandomStream::result_type;
   FirstDrawStream(std::uint64_t patient_hash, std::uint64_t purpose) noexcept
-      : patient_hash_(patient_hash), purpose_(purpose) {}
+      : patient_hash_(patient_hash), purpose_(purpose), first_(RandomStream::first_output(patient_hash, purpose)) {}
   static constexpr result_type min() noexcept { return RandomStream::min(); }
   static constexpr result_type max() noexcept { return RandomStream::max(); }
   result_type operator()() noexcept {
-    if (!full_) {
-      if (!first_taken_) {
-        first_taken_ = true;
-        return RandomStream::first_output(patient_hash_, purpose_);
-      }
-      full_.emplace(RandomStream::from_patient_hash(patient_hash_, purpose_));
-      (*full_)();  // the first output, already returned
+    if (draws_ == 0) [[likely]] {
+      draws_ = 1;
+      return first_;
     }
-    return (*full_)();
+    return next_after_first();
   }
 
  private:
+  [[gnu::noinline]] result_type next_after_first() noexcept {
+    if (draws_ == 1) {
+      full_ = RandomStream::from_patient_hash(patient_hash_, purpose_);
+      full_();  // the first output, already returned
+      draws_ = 2;
+    }
+    return full_();
+  }
+
   std::uint64_t patient_hash_;
   std::uint64_t purpose_;
-  bool first_taken_ = false;
-  std::optional<RandomStream> full_;
+  result_type first_;
+  int draws_ = 0;  // 0: none taken; 1: the first taken; 2: full_ built
+  RandomStream full_;  // placeholder until draws_ == 2
 };
 
 // The streams of one (seed, trial, patient), each purpose its own, hashing the shared part once.

@@ -40,15 +40,10 @@ class EnrollmentProcess {
   std::uint64_t schedule(std::uint64_t seed, std::uint64_t trial, std::span<PatientRecord> patients);
 
  private:
-  double next_arrival(RandomStream& stream);
-
   EnrollmentParams params_;
   // Scratch, reused across trials.
   std::vector<double> opening_day_;
   std::vector<double> rate_per_day_;
-  std::size_t open_sites_ = 0;
-  double open_rate_ = 0;
-  double clock_ = 0;
 };
 
 }  // namespace vtrial

@@ -4,9 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include <boost/random/normal_distribution.hpp>
-
 #include "engine/random_stream.hpp"
+#include "engine/random_variates.hpp"
 #include "models/stream_purpose.hpp"
 #include "models/visit_schedule.hpp"
 
@@ -18,18 +17,20 @@ ParametricPatient::ParametricPatient(const ParametricParams& params, const Trial
       design_(design),
       // median = scale * ln(2)^(1/shape)
       weibull_scale_days_(params.control_median_days_to_negative / std::pow(std::log(2.0), 1.0 / params.shape)),
+      inverse_shape_(1.0 / params.shape),
       dropout_per_day_(dropout.rate_per_year / 365.25),
-      inverse_log_screen_failure_(params.screen_failure_probability > 0 ? 1 / std::log(params.screen_failure_probability)
-                                                                        : 0),
-      hazard_multiplier_{1.0, params.il2_hazard_ratio},
+      mean_days_to_dropout_(1 / dropout_per_day_),
+      screen_failure_scale_(params.screen_failure_probability > 0 ? -1 / std::log(params.screen_failure_probability)
+                                                                  : 0),
+      inverse_hazard_multiplier_{1.0, 1 / params.il2_hazard_ratio},
       nk_change_mean_{params.control_nk_change_mean, params.il2_nk_change_mean} {}
 
 void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Trajectory*) {
-  // One unit-exponential per purpose: the same person in either arm, so the arm changes only
-  // the hazard, never the draw (common random numbers).
-  // Every purpose below takes one draw (the normal almost always), so each is computed from
-  // half its stream's seeding (PatientStreams::first_uniform_open01, FirstDrawStream); the
-  // numbers are those of the full streams, bit for bit.
+  // One standard exponential per purpose: the same person in either arm, so the arm changes
+  // only the hazard, never the draw (common random numbers).
+  // Every purpose below usually takes one draw (ziggurat exponentials and normals need a
+  // second in ~1 % of calls), so each reads a FirstDrawStream, which builds the full state of
+  // its stream only when asked for a second draw.
   if (!have_trial_hash_ || key.seed != hashed_seed_ || key.trial != hashed_trial_) {
     trial_hash_ = RandomStream::trial_hash(key.seed, key.trial);
     hashed_seed_ = key.seed;
@@ -37,20 +38,24 @@ void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Traj
     have_trial_hash_ = true;
   }
   const PatientStreams streams = PatientStreams::in_trial(trial_hash_, key.slot);
-  const double e = -std::log(streams.first_uniform_open01(purpose_id(StreamPurpose::time_to_negative)));
+  // Both streams every patient reads are hashed first, so the two independent hash chains
+  // overlap.
+  FirstDrawStream event_stream = streams.first_draw_stream(purpose_id(StreamPurpose::time_to_negative));
+  FirstDrawStream nk_stream = streams.first_draw_stream(purpose_id(StreamPurpose::nk_change));
+  const double e = standard_exponential(event_stream);
   // Arms are random, so a branch on the arm mispredicts half the time; a table lookup does
-  // not (and e / 1.0 == e, so always dividing changes no bit).
+  // not.
   const std::size_t arm = out.arm == 1 ? 1 : 0;
-  const double hazard_multiplier = hazard_multiplier_[arm];
-  // Proportional hazards on a Weibull: S1(t) = S0(t)^HR  =>  T1 = scale * (E / HR)^(1/shape).
-  // pow(x, 1) == x exactly, so skipping pow for the exponential (shape 1) changes no bit.
-  const double inverse_shape = 1.0 / params_.shape;
-  const double scaled = e / hazard_multiplier;
-  const double true_negative_day = weibull_scale_days_ * (inverse_shape == 1.0 ? scaled : std::pow(scaled, inverse_shape));
+  // Proportional hazards on a Weibull: S1(t) = S0(t)^HR  =>  T1 = scale * (E / HR)^(1/shape),
+  // a monotone function of the one exponential E. pow is skipped for the exponential (shape 1).
+  const double scaled = e * inverse_hazard_multiplier_[arm];
+  const double true_negative_day =
+      weibull_scale_days_ * (inverse_shape_ == 1.0 ? scaled : std::pow(scaled, inverse_shape_));
 
   double dropout_day = std::numeric_limits<double>::infinity();
   if (dropout_per_day_ > 0) {
-    dropout_day = -std::log(streams.first_uniform_open01(purpose_id(StreamPurpose::dropout))) / dropout_per_day_;
+    FirstDrawStream dropout_stream = streams.first_draw_stream(purpose_id(StreamPurpose::dropout));
+    dropout_day = standard_exponential(dropout_stream) * mean_days_to_dropout_;
   }
   const ObservedCourse seen =
       observe_course(true_negative_day, dropout_day, design_.follow_up_days, design_.visit_interval_days);
@@ -58,15 +63,13 @@ void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Traj
   out.event = seen.event ? 1 : 0;
   out.dropped_out = seen.dropped_out ? 1 : 0;
 
-  FirstDrawStream nk_stream = streams.first_draw_stream(purpose_id(StreamPurpose::nk_change));
-  boost::random::normal_distribution<double> standard_normal(0.0, 1.0);
-  const double z = standard_normal(nk_stream);
-  out.nk_change = nk_change_mean_[arm] + params_.nk_change_sd * z;
-  // Screen failures before this slot's eligible candidate: geometric, by inversion of one draw.
+  out.nk_change = nk_change_mean_[arm] + params_.nk_change_sd * standard_normal(nk_stream);
+  // Screen failures before this slot's eligible candidate: geometric with failure probability
+  // p, as floor(E / -log p) for a standard exponential E (P(floor(E / -log p) >= k) = p^k).
   out.screened = 1;
   if (params_.screen_failure_probability > 0) {
-    const double failures = std::floor(std::log(streams.first_uniform_open01(purpose_id(StreamPurpose::screening))) *
-                                       inverse_log_screen_failure_);
+    FirstDrawStream screening_stream = streams.first_draw_stream(purpose_id(StreamPurpose::screening));
+    const double failures = std::floor(standard_exponential(screening_stream) * screen_failure_scale_);
     out.screened = static_cast<std::uint32_t>(std::min(failures, 1e6)) + 1;
   }
 }
