@@ -37,7 +37,9 @@ TEST(TrialEnd, AnInterimStopEndsAccrualScreeningAndFollowUp) {
       EXPECT_EQ(col(b, "completed_by_deadline"), stop_day <= deadline ? 1.0 : 0.0) << t;
       EXPECT_LE(col(b, "screened"), col(a, "screened")) << t;
       // Screening stops with accrual: fewer candidates when patients were still to come.
-      if (col(a, "enrollment_days") > stop_day) EXPECT_LT(col(b, "screened"), col(a, "screened")) << t;
+      if (col(a, "enrollment_days") > stop_day) {
+        EXPECT_LT(col(b, "screened"), col(a, "screened")) << t;
+      }
     } else {  // ran to the final analysis: the fixed design's calendar
       for (const char* name : {"last_visit_days", "enrollment_days", "screened", "completed_by_deadline"})
         EXPECT_EQ(col(b, name), col(a, name)) << name << " trial " << t;
