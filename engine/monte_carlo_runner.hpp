@@ -4,6 +4,7 @@
 // output never depends on scheduling, and the number of threads changes only the speed.
 #include <algorithm>
 #include <cstddef>
+#include <future>
 #include <type_traits>
 
 #include <tbb/blocked_range.h>
@@ -25,22 +26,27 @@ inline int resolve_threads(int requested) {
   return requested > 0 ? requested : tbb::info::default_concurrency();
 }
 
-// Trials in consecutive blocks [first, last) of at most `block_rows`: the block runs in
-// parallel, then `on_block(first, last)` runs on the calling thread before the next block
-// starts, so it sees blocks in trial order and may reuse the block's storage. This is what keeps
-// memory flat in the number of trials (rows go to a file block by block); the workers, and
-// their warm scratch buffers, live across blocks.
+// Trials in consecutive blocks [first, last) of at most `block_rows`, each run in parallel;
+// `on_block(first, last)` then sees each block, in trial order, one call at a time. This is
+// what keeps memory flat in the number of trials (rows go to a file block by block); the
+// workers, and their warm scratch buffers, live across blocks.
+// With more than one thread, on_block(block k) runs on its own thread while block k + 1 is
+// simulated (so writing a block never leaves a core idle), and it has finished before block
+// k + 2 starts: storage that alternates between even and odd blocks (block = first /
+// block_rows) is never written while on_block reads it. With one thread, on_block runs inline.
+// An exception from on_block reaches the caller.
 // `make_worker()` returns a callable object `w` with `w(std::size_t trial)`; each thread gets
 // its own, so workers may hold scratch buffers without locks.
 template <class MakeWorker, class OnBlock>
 void run_monte_carlo_blocks(std::size_t trials, std::size_t block_rows, const RunnerOptions& options,
                             MakeWorker make_worker, OnBlock on_block) {
   using Worker = std::invoke_result_t<MakeWorker>;
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(resolve_threads(options.threads)));
+  const int threads = resolve_threads(options.threads);
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   tbb::enumerable_thread_specific<Worker> workers(make_worker);
   ProgressBar progress(trials, options.progress && stderr_is_terminal());
   const std::size_t step = std::max<std::size_t>(block_rows, 1);
+  std::future<void> consuming;  // on_block of the previous block, when overlapped
   for (std::size_t first = 0; first < trials; first += step) {
     const std::size_t last = first + std::min(step, trials - first);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(first, last, 16), [&](const tbb::blocked_range<std::size_t>& r) {
@@ -48,8 +54,14 @@ void run_monte_carlo_blocks(std::size_t trials, std::size_t block_rows, const Ru
       for (std::size_t t = r.begin(); t != r.end(); ++t) worker(t);
       progress.advance(r.size());
     });
-    on_block(first, last);
+    if (consuming.valid()) consuming.get();
+    if (threads > 1 && last < trials) {
+      consuming = std::async(std::launch::async, [&on_block, first, last] { on_block(first, last); });
+    } else {
+      on_block(first, last);
+    }
   }
+  if (consuming.valid()) consuming.get();
   progress.finish();
 }
 

@@ -1,6 +1,7 @@
 #include "bindings/app/simulation.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
 #include "engine/hdf5_output.hpp"
@@ -13,24 +14,26 @@ namespace vtrial {
 namespace {
 
 // One per thread: simulates a trial once at the largest sample size and analyses each
-// requested sample size on its first n patients, writing the trial's row of each block table
-// (row t - *first: the tables hold the current block only).
+// requested sample size on its first n patients, writing the trial's row of each block table.
+// Blocks alternate between two sets of tables (see run_monte_carlo_blocks): trial t goes to
+// set (t / block_rows) % 2, row t % block_rows.
 struct TrialWorker {
   TrialSimulator simulator;
   TrialAnalysis analysis;
   const std::vector<std::int64_t>* sample_sizes;
-  std::vector<ResultTable>* tables;
-  const std::size_t* first;
+  std::array<std::vector<ResultTable>, 2>* tables;
+  std::size_t block_rows;
   std::vector<std::vector<PatientRecord>>* kept;
   std::vector<double> row;
   std::size_t largest;
 
   void operator()(std::size_t t) {
     const auto records = simulator.simulate(t, largest);
-    const std::size_t r = t - *first;
+    auto& set = (*tables)[(t / block_rows) % 2];
+    const std::size_t r = t % block_rows;
     for (std::size_t i = 0; i < sample_sizes->size(); ++i) {
       analysis.analyze(records.first(static_cast<std::size_t>((*sample_sizes)[i])), row);
-      for (std::size_t c = 0; c < row.size(); ++c) (*tables)[i].at(c, r) = row[c];
+      for (std::size_t c = 0; c < row.size(); ++c) set[i].at(c, r) = row[c];
     }
     if (kept && t < kept->size()) (*kept)[t].assign(records.begin(), records.end());
   }
@@ -46,22 +49,19 @@ void simulate_in_blocks(const Scenario& scenario, const std::vector<std::int64_t
   const TrialAnalysis prototype_analysis(scenario);
   const TrialSimulator prototype(scenario);
   const auto columns = prototype_analysis.columns();
-  block_rows = std::min(block_rows, trials);
-  std::vector<ResultTable> tables;
-  for (std::size_t i = 0; i < sample_sizes.size(); ++i) tables.emplace_back(columns, block_rows);
+  block_rows = std::max<std::size_t>(std::min(block_rows, trials), 1);
+  std::array<std::vector<ResultTable>, 2> tables;
+  for (std::size_t set = 0; set < (trials > block_rows ? 2 : 1); ++set)
+    for (std::size_t i = 0; i < sample_sizes.size(); ++i) tables[set].emplace_back(columns, block_rows);
   const auto largest = static_cast<std::size_t>(*std::max_element(sample_sizes.begin(), sample_sizes.end()));
-  std::size_t first = 0;
   run_monte_carlo_blocks(
       trials, block_rows, {options.threads, options.progress},
       [&] {
         return TrialWorker{prototype, prototype_analysis, &sample_sizes,
-                           &tables,   &first,             kept,
+                           &tables,   block_rows,         kept,
                            std::vector<double>(columns.size()), largest};
       },
-      [&](std::size_t begin, std::size_t end) {
-        on_block(tables, begin, end - begin);
-        first = end;  // the next block's rows start at 0 again
-      });
+      [&](std::size_t begin, std::size_t end) { on_block(tables[(begin / block_rows) % 2], begin, end - begin); });
 }
 
 }  // namespace
