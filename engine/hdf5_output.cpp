@@ -1,5 +1,6 @@
 #include "engine/hdf5_output.hpp"
 
+#include <H5Cpp.h>
 #include <unistd.h>
 
 #include <array>
@@ -8,8 +9,6 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
-
-#include <H5Cpp.h>
 
 namespace vtrial {
 
@@ -83,15 +82,16 @@ void remove_uncommitted_outputs() noexcept {
 
 Hdf5Output::Hdf5Output(std::string final_path) : final_path_(std::move(final_path)) {
   const std::filesystem::path target(final_path_);
-  temp_path_ = (target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
+  temp_path_ =
+      (target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
   H5::Exception::dontPrint();
   try {
     signal_slot_ = register_pending(temp_path_);
     file_ = std::make_unique<File>(File{H5::H5File(temp_path_, H5F_ACC_TRUNC)});
   } catch (const H5::Exception& e) {
     unregister_pending(signal_slot_);
-    throw std::runtime_error("cannot create output file " + temp_path_ + " (for " + final_path_ + "): " +
-                             e.getDetailMsg());
+    throw std::runtime_error("cannot create output file " + temp_path_ + " (for " + final_path_ +
+                             "): " + e.getDetailMsg());
   }
 }
 

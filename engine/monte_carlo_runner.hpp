@@ -2,16 +2,16 @@
 // Runs trials 0..n-1 on a oneTBB pool. Each worker (one per thread, made by `make_worker`)
 // runs whole trials and writes trial t's results into row t of caller-owned storage, so the
 // output never depends on scheduling, and the number of threads changes only the speed.
-#include <algorithm>
-#include <cstddef>
-#include <future>
-#include <type_traits>
-
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <future>
+#include <type_traits>
 
 #include "engine/progress_bar.hpp"
 
@@ -22,9 +22,7 @@ struct RunnerOptions {
   bool progress = false;  // draw a progress bar on stderr (only if it is a terminal)
 };
 
-inline int resolve_threads(int requested) {
-  return requested > 0 ? requested : tbb::info::default_concurrency();
-}
+inline int resolve_threads(int requested) { return requested > 0 ? requested : tbb::info::default_concurrency(); }
 
 // Trials in consecutive blocks [first, last) of at most `block_rows`, each run in parallel;
 // `on_block(first, last)` then sees each block, in trial order, one call at a time. This is

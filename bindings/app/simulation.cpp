@@ -57,9 +57,14 @@ void simulate_in_blocks(const Scenario& scenario, const std::vector<std::int64_t
   run_monte_carlo_blocks(
       trials, block_rows, {options.threads, options.progress},
       [&] {
-        return TrialWorker{prototype, prototype_analysis, &sample_sizes,
-                           &tables,   block_rows,         kept,
-                           std::vector<double>(columns.size()), largest};
+        return TrialWorker{prototype,
+                           prototype_analysis,
+                           &sample_sizes,
+                           &tables,
+                           block_rows,
+                           kept,
+                           std::vector<double>(columns.size()),
+                           largest};
       },
       [&](std::size_t begin, std::size_t end) { on_block(tables[(begin / block_rows) % 2], begin, end - begin); });
 }
@@ -90,7 +95,9 @@ SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOpt
   const auto columns = analysis.columns();
   PowerTally power(columns, analysis.endpoints());
   DesignTally design(columns);
-  const std::size_t block_rows = !sink ? trials : options.block_trials > 0 ? options.block_trials : Hdf5Output::kChunkRows;
+  const std::size_t block_rows = !sink                      ? trials
+                                 : options.block_trials > 0 ? options.block_trials
+                                                            : Hdf5Output::kChunkRows;
   result.trials = ResultTable(columns, 0);
   simulate_in_blocks(scenario, {scenario.trial.patients}, options, block_rows, &kept,
                      [&](std::vector<ResultTable>& tables, std::size_t first, std::size_t rows) {
@@ -169,7 +176,8 @@ void write_design_summary(Hdf5Output& out, const std::string& group, const Desig
   add("mean_patients", d.mean_patients);
   add("mean_events", d.mean_events);
   for (const auto& [name, v] : d.descriptive) add("mean_" + name, v);
-  for (std::size_t j = 0; j < d.p_stop_at_look.size(); ++j) add("p_stop_at_look" + std::to_string(j), d.p_stop_at_look[j]);
+  for (std::size_t j = 0; j < d.p_stop_at_look.size(); ++j)
+    add("p_stop_at_look" + std::to_string(j), d.p_stop_at_look[j]);
   if (!d.p_stop_at_look.empty()) add("p_futility_stop", d.p_futility_stop);
   ResultTable table(cols, 1);
   for (std::size_t c = 0; c < values.size(); ++c) table.at(c, 0) = values[c];

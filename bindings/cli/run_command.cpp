@@ -12,8 +12,9 @@ int run_command(const std::vector<std::string>& args) {
   CommonOptions common;
   boost::program_options::options_description options("vtrial run: simulate a design and estimate its power");
   add_common_options(options, common);
-  if (!parse_command_line(args, "vtrial run SCENARIO [--trials N] [--seed S] [--threads T] [--set k=v ...] "
-                                "[--output FILE] [--json]",
+  if (!parse_command_line(args,
+                          "vtrial run SCENARIO [--trials N] [--seed S] [--threads T] [--set k=v ...] "
+                          "[--output FILE] [--json]",
                           options, common))
     return 0;
 
@@ -30,9 +31,10 @@ int run_command(const std::vector<std::string>& args) {
               << ", \"output\": " << json_escape(output) << ", \"endpoints\": " << power_json_list(result.power)
               << ", \"design\": " << design_json(result.design) << "}\n";
   } else {
-    std::cout << "vtrial " << VTRIAL_VERSION << "  scenario '" << scenario.name << "' (" << model << " model): "
-              << scenario.trial.patients << " patients, " << scenario.simulation.trials << " trials, seed "
-              << scenario.simulation.seed << ", two-sided alpha " << scenario.analysis.alpha << "\n\n";
+    std::cout << "vtrial " << VTRIAL_VERSION << "  scenario '" << scenario.name << "' (" << model
+              << " model): " << scenario.trial.patients << " patients, " << scenario.simulation.trials
+              << " trials, seed " << scenario.simulation.seed << ", two-sided alpha " << scenario.analysis.alpha
+              << "\n\n";
     print_power_table(std::cout, result.power, result.seconds);
     std::cout << "\n";
     print_design_summary(std::cout, result.design, format_date(scenario.enrollment.completion_date));
@@ -48,8 +50,7 @@ int validate_command(const std::vector<std::string>& args) {
   if (!parse_command_line(args, "vtrial validate SCENARIO [--trials N] [--seed S] [--set k=v ...]", options, common))
     return 0;
   const Scenario scenario = load_scenario(common.scenario, common.overrides);
-  std::cout << "# " << common.scenario << " is valid; every key with its resolved value:\n"
-            << scenario.resolved_yaml;
+  std::cout << "# " << common.scenario << " is valid; every key with its resolved value:\n" << scenario.resolved_yaml;
   return 0;
 }
 

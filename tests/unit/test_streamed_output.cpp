@@ -1,9 +1,9 @@
 // Streaming /trials to HDF5 block by block (what keeps `vtrial run` flat in memory) must give
 // exactly what the in-memory path gives: the same rows in the file, the same power and design
 // summaries. Blocks of 7 trials (not a divisor of anything) exercise the seams.
-#include <gtest/gtest.h>
-
 #include <H5Cpp.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -11,8 +11,6 @@
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "bindings/app/simulation.hpp"
 #include "engine/hdf5_output.hpp"
