@@ -15,6 +15,7 @@ namespace vtrial {
 struct Hdf5Output::File {
   H5::H5File h5;
   int open_streams = 0;  // a dataset still open keeps the file open past close(): see commit()
+  bool broken = false;   // an HDF5 call failed: the file is abandoned, never closed (see ~Hdf5Output)
 };
 
 namespace {
@@ -54,6 +55,8 @@ struct PendingOutput {
 };
 std::array<PendingOutput, 8> pending_outputs;
 
+// A slot is used once per process, never reused: a handler reading a path while a later
+// output wrote a new one into the same slot could otherwise see a mix of both.
 int register_pending(const std::string& path) {
   if (path.size() >= sizeof(PendingOutput::path)) return -1;
   for (std::size_t i = 0; i < pending_outputs.size(); ++i) {
@@ -64,13 +67,28 @@ int register_pending(const std::string& path) {
       return static_cast<int>(i);
     }
   }
-  return -1;  // more than 8 open at once: this one is simply not cleaned up on a signal
+  return -1;  // more than 8 outputs in one process: this one is simply not cleaned up on a signal
 }
 
 void unregister_pending(int slot) {
   if (slot < 0) return;
   pending_outputs[static_cast<std::size_t>(slot)].ready.store(false, std::memory_order_release);
-  pending_outputs[static_cast<std::size_t>(slot)].used.store(false, std::memory_order_release);
+}
+
+// HDF5's C++ exceptions do not derive from std::exception: every call into HDF5 goes through
+// here, so a failed write (disk full, file size limit) reaches the caller as a
+// std::runtime_error naming the file, and the temporary file is removed by the destructor.
+// HDF5 prints its error stack per thread unless told not to, and blocks may be written from a
+// worker thread, so printing is switched off on the calling thread each time.
+template <class F>
+auto guarded(const std::string& path, const char* what, bool& broken, F f) {
+  H5::Exception::dontPrint();
+  try {
+    return f();
+  } catch (const H5::Exception& e) {
+    broken = true;
+    throw std::runtime_error(std::string("cannot write ") + what + " to " + path + ": " + e.getDetailMsg());
+  }
 }
 
 }  // namespace
@@ -97,31 +115,43 @@ Hdf5Output::Hdf5Output(std::string final_path) : final_path_(std::move(final_pat
 
 Hdf5Output::~Hdf5Output() {
   if (committed_) return;
+  // After a failed write HDF5 1.10 can crash inside H5Fclose, so a broken file is abandoned
+  // open (its descriptor leaks) and only unlinked. The library's own clean-up at exit would
+  // close it too: a program that saw a write fail should leave with std::_Exit (the CLI does).
+  if (file_ && file_->broken) static_cast<void>(file_.release());
   file_.reset();
   std::remove(temp_path_.c_str());
   unregister_pending(signal_slot_);
 }
 
 void Hdf5Output::root_attribute(const std::string& name, const std::string& value) {
-  H5::Group root = file_->h5.openGroup("/");
-  write_string_attribute(root, name, value);
+  guarded(temp_path_, "an attribute", file_->broken, [&] {
+    H5::Group root = file_->h5.openGroup("/");
+    write_string_attribute(root, name, value);
+  });
 }
 
 void Hdf5Output::root_attribute(const std::string& name, double value) {
-  H5::Group root = file_->h5.openGroup("/");
-  root.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR))
-      .write(H5::PredType::NATIVE_DOUBLE, &value);
+  guarded(temp_path_, "an attribute", file_->broken, [&] {
+    H5::Group root = file_->h5.openGroup("/");
+    root.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR))
+        .write(H5::PredType::NATIVE_DOUBLE, &value);
+  });
 }
 
 void Hdf5Output::root_attribute(const std::string& name, std::int64_t value) {
-  H5::Group root = file_->h5.openGroup("/");
-  root.createAttribute(name, H5::PredType::NATIVE_INT64, H5::DataSpace(H5S_SCALAR))
-      .write(H5::PredType::NATIVE_INT64, &value);
+  guarded(temp_path_, "an attribute", file_->broken, [&] {
+    H5::Group root = file_->h5.openGroup("/");
+    root.createAttribute(name, H5::PredType::NATIVE_INT64, H5::DataSpace(H5S_SCALAR))
+        .write(H5::PredType::NATIVE_INT64, &value);
+  });
 }
 
 void Hdf5Output::group_attribute(const std::string& group, const std::string& name, const std::string& value) {
-  H5::Group g = open_or_create_group(file_->h5, group);
-  write_string_attribute(g, name, value);
+  guarded(temp_path_, "an attribute", file_->broken, [&] {
+    H5::Group g = open_or_create_group(file_->h5, group);
+    write_string_attribute(g, name, value);
+  });
 }
 
 struct Hdf5Output::TableStream::Datasets {
@@ -129,10 +159,27 @@ struct Hdf5Output::TableStream::Datasets {
   std::vector<H5::DataSet> columns;
   hsize_t rows = 0;
   std::vector<std::int64_t> ints;  // conversion buffer for integer columns
-  int* open_streams = nullptr;
-  ~Datasets() {
+  std::string path;                // for error messages
+  Hdf5Output::File* file = nullptr;
+  // Closing a dataset is where HDF5 writes its cached chunks, so this is where a full disk
+  // shows; H5Cpp's destructors would only print the failure.
+  void close_all(bool report) {
+    H5::Exception::dontPrint();
+    std::string failure;
+    for (auto& column : columns) {
+      try {
+        column.close();
+      } catch (const H5::Exception& e) {
+        file->broken = true;
+        if (failure.empty()) failure = e.getDetailMsg();
+      }
+    }
     columns.clear();
-    if (open_streams) --*open_streams;
+    if (report && !failure.empty()) throw std::runtime_error("cannot write a table to " + path + ": " + failure);
+  }
+  ~Datasets() {
+    close_all(false);
+    --file->open_streams;
   }
 };
 
@@ -140,68 +187,81 @@ Hdf5Output::TableStream::TableStream(std::unique_ptr<Datasets> datasets) : datas
 Hdf5Output::TableStream::TableStream(TableStream&&) noexcept = default;
 Hdf5Output::TableStream::~TableStream() = default;
 
+void Hdf5Output::TableStream::finish() { datasets_->close_all(true); }
+
 void Hdf5Output::TableStream::write(const ResultTable& block, std::size_t first_row, std::size_t rows) {
   Datasets& d = *datasets_;
   if (rows == 0) return;
   if (block.columns() != d.specs.size() || rows > block.rows() || first_row + rows > d.rows)
     throw std::logic_error("TableStream::write: block does not fit the table");
-  const hsize_t start = first_row, count = rows;
-  H5::DataSpace memory(1, &count);
-  for (std::size_t c = 0; c < d.columns.size(); ++c) {
-    H5::DataSpace file = d.columns[c].getSpace();
-    file.selectHyperslab(H5S_SELECT_SET, &count, &start);
-    const auto& data = block.column(c);
-    if (d.specs[c].type == ColumnType::integer) {
-      d.ints.resize(rows);
-      for (std::size_t i = 0; i < rows; ++i) d.ints[i] = static_cast<std::int64_t>(data[i]);
-      d.columns[c].write(d.ints.data(), H5::PredType::NATIVE_INT64, memory, file);
-    } else {
-      d.columns[c].write(data.data(), H5::PredType::NATIVE_DOUBLE, memory, file);
+  guarded(d.path, "table rows", d.file->broken, [&] {
+    const hsize_t start = first_row, count = rows;
+    H5::DataSpace memory(1, &count);
+    for (std::size_t c = 0; c < d.columns.size(); ++c) {
+      H5::DataSpace file = d.columns[c].getSpace();
+      file.selectHyperslab(H5S_SELECT_SET, &count, &start);
+      const auto& data = block.column(c);
+      if (d.specs[c].type == ColumnType::integer) {
+        d.ints.resize(rows);
+        for (std::size_t i = 0; i < rows; ++i) d.ints[i] = static_cast<std::int64_t>(data[i]);
+        d.columns[c].write(d.ints.data(), H5::PredType::NATIVE_INT64, memory, file);
+      } else {
+        d.columns[c].write(data.data(), H5::PredType::NATIVE_DOUBLE, memory, file);
+      }
     }
-  }
+  });
 }
 
 Hdf5Output::TableStream Hdf5Output::stream_table(const std::string& group, const std::vector<ColumnSpec>& columns,
                                                  std::size_t rows) {
-  H5::Group g = open_or_create_group(file_->h5, group);
   auto d = std::make_unique<TableStream::Datasets>();
   d->specs = columns;
   d->rows = rows;
-  d->open_streams = &file_->open_streams;
+  d->path = temp_path_;
+  d->file = file_.get();
   ++file_->open_streams;
-  H5::DataSpace space(1, &d->rows);
-  const auto props = column_properties(d->rows);
-  for (const auto& spec : columns) {
-    const auto& type = spec.type == ColumnType::integer ? H5::PredType::NATIVE_INT64 : H5::PredType::NATIVE_DOUBLE;
-    d->columns.push_back(g.createDataSet(spec.name, type, space, props));
-  }
+  guarded(temp_path_, "a table", file_->broken, [&] {
+    H5::Group g = open_or_create_group(file_->h5, group);
+    H5::DataSpace space(1, &d->rows);
+    const auto props = column_properties(d->rows);
+    for (const auto& spec : columns) {
+      const auto& type = spec.type == ColumnType::integer ? H5::PredType::NATIVE_INT64 : H5::PredType::NATIVE_DOUBLE;
+      d->columns.push_back(g.createDataSet(spec.name, type, space, props));
+    }
+  });
   return TableStream(std::move(d));
 }
 
 void Hdf5Output::write_table(const std::string& group, const ResultTable& table) {
-  stream_table(group, table.specs(), table.rows()).write(table, 0, table.rows());
+  TableStream stream = stream_table(group, table.specs(), table.rows());
+  stream.write(table, 0, table.rows());
+  stream.finish();
 }
 
 void Hdf5Output::write_strings(const std::string& group, const std::string& name,
                                const std::vector<std::string>& values) {
-  H5::Group g = open_or_create_group(file_->h5, group);
-  const hsize_t rows = values.size();
-  H5::DataSpace space(1, &rows);
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
-  std::vector<const char*> pointers;
-  for (const auto& v : values) pointers.push_back(v.c_str());
-  H5::DataSet ds = g.createDataSet(name, type, space);
-  if (rows > 0) ds.write(pointers.data(), type);
+  guarded(temp_path_, "a table", file_->broken, [&] {
+    H5::Group g = open_or_create_group(file_->h5, group);
+    const hsize_t rows = values.size();
+    H5::DataSpace space(1, &rows);
+    H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+    type.setCset(H5T_CSET_UTF8);
+    std::vector<const char*> pointers;
+    for (const auto& v : values) pointers.push_back(v.c_str());
+    H5::DataSet ds = g.createDataSet(name, type, space);
+    if (rows > 0) ds.write(pointers.data(), type);
+  });
 }
 
 void Hdf5Output::commit() {
   // HDF5 defers closing a file until its last open object closes, so renaming it with a
   // stream alive could publish an unfinished file.
   if (file_->open_streams != 0) throw std::logic_error("Hdf5Output::commit: a table stream is still open");
+  if (file_->broken) throw std::runtime_error("cannot finish writing " + temp_path_ + ": an earlier write failed");
   try {
     file_->h5.close();
   } catch (const H5::Exception& e) {
+    file_->broken = true;
     throw std::runtime_error("cannot finish writing " + temp_path_ + ": " + e.getDetailMsg());
   }
   std::error_code ec;

@@ -35,12 +35,16 @@ class Hdf5Output {
 
   // A table written block by block: its datasets are created with their final length, and
   // each write() fills the rows [first_row, first_row + rows) from rows [0, rows) of a block.
+  // Destroy it before commit() and before its Hdf5Output (commit() refuses while one lives).
   // Blocks that are whole multiples of the chunk length (65,536 rows) write whole chunks.
   class TableStream {
    public:
     TableStream(TableStream&&) noexcept;
     ~TableStream();
     void write(const ResultTable& block, std::size_t first_row, std::size_t rows);
+    // Closes the datasets (HDF5 writes its cached chunks then); a failure throws. Without it
+    // the destructor closes them and can only mark the file broken.
+    void finish();
 
    private:
     friend class Hdf5Output;

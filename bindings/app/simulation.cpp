@@ -215,6 +215,7 @@ SimulationResult simulate_to_file(const std::string& path, const Scenario& scena
     result = simulate_scenario(scenario, options, [&](const ResultTable& block, std::size_t first, std::size_t rows) {
       trials.write(block, first, rows);
     });
+    trials.finish();
   }
   write_all_but_trials(out, result);
   out.commit();

@@ -1,6 +1,9 @@
 // vtrial: the command line. Errors from anywhere below are caught here, once, and become one
 // clear line on stderr and a non-zero exit status.
+#include <signal.h>
+
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -31,12 +34,21 @@ extern "C" void on_terminating_signal(int sig) {
   std::raise(sig);
 }
 
+// Only where the signal would kill us anyway: a signal inherited as ignored (nohup, or SIGINT
+// for a background job of a script) must stay ignored.
+void clean_up_on(int sig) {
+  struct sigaction current {};
+  if (sigaction(sig, nullptr, &current) != 0 || current.sa_handler == SIG_IGN) return;
+  struct sigaction action {};
+  action.sa_handler = on_terminating_signal;
+  sigfillset(&action.sa_mask);
+  sigaction(sig, &action, nullptr);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::signal(SIGINT, on_terminating_signal);
-  std::signal(SIGTERM, on_terminating_signal);
-  std::signal(SIGHUP, on_terminating_signal);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) clean_up_on(sig);
   const std::vector<std::string> all(argv + 1, argv + argc);
   if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
     std::cout << kUsage;
@@ -59,6 +71,10 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "vtrial: error: " << e.what() << "\n";
-    return 1;
+    // Leave without running static destructors: after a failed HDF5 write the library's own
+    // clean-up at exit would close the abandoned file and can crash (engine/hdf5_output.cpp).
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(1);
   }
 }

@@ -259,6 +259,51 @@ def test_interrupted_run_leaves_no_temp_file(vtrial_bin, scenario, tmp_path, sig
     assert leftover_temp_files(tmp_path) == []
 
 
+def test_inherited_ignored_hangup_stays_ignored(vtrial_bin, scenario, tmp_path):
+    # `nohup vtrial run ...`: SIGHUP arrives ignored and must stay so (the clean-up handler is
+    # installed only for signals that would kill the run anyway).
+    import signal
+    import time
+
+    out = tmp_path / "nohup.h5"
+    proc = subprocess.Popen([vtrial_bin, "run", scenario, "--set", "model=parametric", "--trials", "40000",
+                             "--threads", "1", "-o", str(out), "--json"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    deadline = time.monotonic() + 30
+    while not leftover_temp_files(tmp_path) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGHUP)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert json.loads(stdout)["trials"] == 40000
+    assert read_group(out, "trials")["duration_of_viremia_p"].shape == (40000,)
+
+
+def test_full_disk_is_a_clear_error_and_loses_nothing(vtrial_bin, scenario, tmp_path):
+    # A file-size limit (SIGXFSZ ignored, so writes fail with EFBIG) stands in for a full disk:
+    # the write fails, the error names the file, the temporary file goes, the old result stays.
+    import resource
+    import signal
+
+    existing = tmp_path / "keep.h5"
+    existing.write_bytes(b"a good earlier result")
+
+    def limit_file_size():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    for threads in ("1", "2"):
+        proc = subprocess.run([vtrial_bin, "run", scenario, "--set", "model=parametric", "--trials", "20000",
+                               "--threads", threads, "-o", str(existing), "--json"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120, preexec_fn=limit_file_size)
+        assert proc.returncode == 1, (proc.returncode, proc.stderr)
+        assert "cannot write" in proc.stderr and "keep.h5" in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr  # one line, no HDF5 stack dump
+        assert existing.read_bytes() == b"a good earlier result"
+        assert leftover_temp_files(tmp_path) == []
+
+
 def test_bad_set_value_is_named(vtrial, scenario, tmp_path):
     existing = tmp_path / "keep.h5"
     existing.write_bytes(b"not really hdf5, but must survive")
