@@ -1,6 +1,8 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <stdexcept>
+#include <vector>
 
 #include "bindings/app/sample_size.hpp"
 #include "bindings/cli/commands.hpp"
@@ -55,7 +57,12 @@ int sweep_command(const std::vector<std::string>& args) {
   add_common_options(options, common);
   if (!parse_command_line(args, "vtrial sweep SCENARIO --patients 60:140:20 [run options]", options, common))
     return 0;
-  const auto sizes = parse_sample_sizes(patients);
+  std::vector<std::int64_t> sizes;
+  try {
+    sizes = parse_sample_sizes(patients);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError{e.what()};  // a malformed option, like any other: exit status 2
+  }
   const Scenario scenario = load_scenario(common.scenario, common.overrides);
   const std::string output = common.output.empty() ? default_output_path(common.scenario, "_sweep") : common.output;
   const SweepResult sweep = sweep_sample_sizes(scenario, sizes, {common.threads, !common.json});

@@ -366,6 +366,8 @@ def test_usage_errors_exit_2(vtrial, scenario):
         assert "scenario" in proc.stderr, proc.stderr
     proc = vtrial("run", scenario, "--no-such-option", check=2)
     assert "no-such-option" in proc.stderr
+    proc = vtrial("sweep", scenario, "--patients", "60:40:20", check=2)
+    assert "--patients 60:40:20" in proc.stderr, proc.stderr
     # validate simulates nothing, so options that only shape a simulation are refused, not ignored.
     for option in (["--threads", "2"], ["-o", "x.h5"], ["--json"]):
         proc = vtrial("validate", scenario, *option, check=2)
