@@ -63,9 +63,4 @@ void run_monte_carlo_blocks(std::size_t trials, std::size_t block_rows, const Ru
   progress.finish();
 }
 
-template <class MakeWorker>
-void run_monte_carlo(std::size_t trials, const RunnerOptions& options, MakeWorker make_worker) {
-  run_monte_carlo_blocks(trials, trials, options, make_worker, [](std::size_t, std::size_t) {});
-}
-
 }  // namespace vtrial

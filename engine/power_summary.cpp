@@ -1,8 +1,6 @@
 #include "engine/power_summary.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <stdexcept>
 
 #include "engine/stats/binomial_interval.hpp"
 
@@ -23,12 +21,7 @@ EndpointPower power_from_rejections(const std::string& name, std::uint64_t rejec
 
 PowerTally::PowerTally(const std::vector<ColumnSpec>& columns, std::vector<std::string> endpoints)
     : endpoints_(std::move(endpoints)), rejections_(endpoints_.size(), 0) {
-  for (const auto& name : endpoints_) {
-    const std::string wanted = name + "_reject";
-    const auto it = std::find_if(columns.begin(), columns.end(), [&](const ColumnSpec& c) { return c.name == wanted; });
-    if (it == columns.end()) throw std::out_of_range("no column named '" + wanted + "'");
-    columns_.push_back(static_cast<std::size_t>(it - columns.begin()));
-  }
+  for (const auto& name : endpoints_) columns_.push_back(column_index(columns, name + "_reject"));
 }
 
 void PowerTally::add(const ResultTable& block, std::size_t rows) {

@@ -16,6 +16,13 @@ struct ColumnSpec {
   ColumnType type = ColumnType::real;
 };
 
+// Position of the column called `name` in `columns`; throws std::out_of_range if absent.
+inline std::size_t column_index(const std::vector<ColumnSpec>& columns, const std::string& name) {
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    if (columns[c].name == name) return c;
+  throw std::out_of_range("no column named '" + name + "'");
+}
+
 class ResultTable {
  public:
   ResultTable() = default;
@@ -31,11 +38,7 @@ class ResultTable {
   double at(std::size_t column, std::size_t row) const { return data_[column][row]; }
   const std::vector<double>& column(std::size_t c) const { return data_[c]; }
 
-  std::size_t index_of(const std::string& name) const {
-    for (std::size_t c = 0; c < specs_.size(); ++c)
-      if (specs_[c].name == name) return c;
-    throw std::out_of_range("no column named '" + name + "'");
-  }
+  std::size_t index_of(const std::string& name) const { return column_index(specs_, name); }
   const std::vector<double>& column(const std::string& name) const { return data_[index_of(name)]; }
 
   // Appends the rows of `other` (same columns) below this table's.

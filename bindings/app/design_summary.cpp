@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 
 #include "engine/stats/binomial_interval.hpp"
 
@@ -35,13 +34,8 @@ void DesignTally::Mean::add(const ResultTable& block, std::size_t rows) {
 
 double DesignTally::Mean::value() const { return n ? sum / static_cast<double>(n) : std::nan(""); }
 
-std::size_t DesignTally::column(const std::string& name) const {
-  for (std::size_t c = 0; c < columns_.size(); ++c)
-    if (columns_[c].name == name) return c;
-  throw std::out_of_range("no column named '" + name + "'");
-}
-
-DesignTally::DesignTally(const std::vector<ColumnSpec>& columns) : columns_(columns) {
+DesignTally::DesignTally(const std::vector<ColumnSpec>& columns) {
+  const auto column = [&](const std::string& name) { return column_index(columns, name); };
   enrolled_column_ = column("enrolled_by_deadline");
   completed_column_ = column("completed_by_deadline");
   days_column_ = column("enrollment_days");

@@ -45,8 +45,6 @@ class DesignTally {
     void add(const ResultTable& block, std::size_t rows);
     double value() const;
   };
-  std::size_t column(const std::string& name) const;
-  std::vector<ColumnSpec> columns_;
   std::size_t enrolled_column_ = 0, completed_column_ = 0, days_column_ = 0, look_column_ = 0;
   std::uint64_t enrolled_ = 0, completed_ = 0, trials_ = 0;
   std::vector<double> enrollment_days_;
