@@ -145,7 +145,7 @@ class FirstDrawStream {
   std::uint64_t patient_hash_;
   std::uint64_t purpose_;
   result_type first_;
-  int draws_ = 0;  // 0: none taken; 1: the first taken; 2: full_ built
+  int draws_ = 0;      // 0: none taken; 1: the first taken; 2: full_ built
   RandomStream full_;  // placeholder until draws_ == 2
 };
 

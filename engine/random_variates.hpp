@@ -4,10 +4,9 @@
 // loop: each is an exact method for its distribution (no approximation beyond floating point),
 // but not an inversion, so a variate is not a fixed function of the first uniform of its stream.
 // Distributional checks: tests/unit/test_random_variates.cpp.
-#include <cmath>
-
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
+#include <cmath>
 
 #include "engine/random_stream.hpp"
 

@@ -53,8 +53,7 @@ EnrollmentParams read_enrollment_params(Settings& s) {
   // NCT06971913 registration: study start 2025-05-20, primary completion 2025-12-30.
   p.start_date = s.date("enrollment.start_date", "2025-05-20");
   p.completion_date = s.date("enrollment.completion_date", "2025-12-30");
-  if (p.completion_date <= p.start_date)
-    s.fail("enrollment.completion_date", "must be after enrollment.start_date");
+  if (p.completion_date <= p.start_date) s.fail("enrollment.completion_date", "must be after enrollment.start_date");
   // Site count, opening window and rates are assumptions (the registry lists no per-site
   // figures); docs/scenario.md says so and the committee example varies them.
   p.sites = s.integer("enrollment.sites", p.sites, 1, 1000);

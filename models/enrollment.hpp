@@ -20,9 +20,9 @@ struct EnrollmentParams {
   std::int64_t start_date = 0;       // days since 1970-01-01
   std::int64_t completion_date = 0;  // planned study completion
   std::int64_t sites = 8;
-  double site_opening_days = 60;     // sites open uniformly over this window (the first at day 0)
+  double site_opening_days = 60;  // sites open uniformly over this window (the first at day 0)
   double screening_rate_per_site_month = 3;
-  double rate_cv = 0.5;              // between-site variation of that rate
+  double rate_cv = 0.5;  // between-site variation of that rate
   double consent_refusal_probability = 0.1;
 
   double deadline_days() const { return static_cast<double>(completion_date - start_date); }

@@ -28,8 +28,8 @@ class BlockRandomization {
     // probability 1/6: one 64-bit draw picks it by multiply-shift (Lemire), whose bias is below
     // 6 / 2^64. The draw is the first output of the stream of key (seed, trial, block,
     // randomization), with the trial's share of the hashing done once in the constructor.
-    static constexpr std::uint8_t kArrangements[6][kBlockSize] = {
-        {0, 0, 1, 1}, {0, 1, 0, 1}, {0, 1, 1, 0}, {1, 0, 0, 1}, {1, 0, 1, 0}, {1, 1, 0, 0}};
+    static constexpr std::uint8_t kArrangements[6][kBlockSize] = {{0, 0, 1, 1}, {0, 1, 0, 1}, {0, 1, 1, 0},
+                                                                  {1, 0, 0, 1}, {1, 0, 1, 0}, {1, 1, 0, 0}};
     const std::uint64_t bits = RandomStream::first_output(RandomStream::patient_hash_in_trial(trial_hash_, block),
                                                           purpose_id(StreamPurpose::randomization));
     // floor(bits * 6 / 2^64), the high word of the 128-bit product, from 32-bit halves.

@@ -14,16 +14,20 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 // Kaplan-Meier summaries of the time to negativity, per arm (NaN when not reached).
 constexpr const char* kDescriptiveColumns[] = {
-    "km_median_control",       "km_median_control_low", "km_median_control_high", "km_median_il2",
-    "km_median_il2_low",       "km_median_il2_high",    "negative_by_day28_control", "negative_by_day28_il2",
+    "km_median_control", "km_median_control_low", "km_median_control_high",    "km_median_il2",
+    "km_median_il2_low", "km_median_il2_high",    "negative_by_day28_control", "negative_by_day28_il2",
 };
 
 AdverseEvent adverse_event_of(EndpointKind kind) {
   switch (kind) {
-    case EndpointKind::ae_neutropenia: return AdverseEvent::neutropenia;
-    case EndpointKind::ae_thrombocytopenia: return AdverseEvent::thrombocytopenia;
-    case EndpointKind::ae_injection_site_reaction: return AdverseEvent::injection_site_reaction;
-    default: return AdverseEvent::fever;
+    case EndpointKind::ae_neutropenia:
+      return AdverseEvent::neutropenia;
+    case EndpointKind::ae_thrombocytopenia:
+      return AdverseEvent::thrombocytopenia;
+    case EndpointKind::ae_injection_site_reaction:
+      return AdverseEvent::injection_site_reaction;
+    default:
+      return AdverseEvent::fever;
   }
 }
 
@@ -150,9 +154,9 @@ TrialAnalysis::TestResult TrialAnalysis::run(EndpointKind kind) {
       const BinaryCounts c = count_binary(outcome, group_);
       // Group 1 (IL-2) minus group 0 (control).
       const double p = fisher_exact_test(c.successes[1], c.trials[1], c.successes[0], c.trials[0]);
-      const double diff = c.trials[0] && c.trials[1] ? double(c.successes[1]) / c.trials[1] -
-                                                           double(c.successes[0]) / c.trials[0]
-                                                     : kNaN;
+      const double diff = c.trials[0] && c.trials[1]
+                              ? double(c.successes[1]) / c.trials[1] - double(c.successes[0]) / c.trials[0]
+                              : kNaN;
       return {p, diff};
     }
   }

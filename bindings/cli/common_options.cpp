@@ -9,20 +9,18 @@ namespace po = boost::program_options;
 namespace vtrial::cli {
 
 void add_scenario_options(po::options_description& options, CommonOptions& c) {
-  options.add_options()
-      ("help,h", po::bool_switch(&c.help), "show this help")
-      ("trials", po::value(&c.trials_text), "number of simulated trials (overrides simulation.trials)")
-      ("seed", po::value(&c.seed_text), "master random seed (overrides simulation.seed)")
-      ("set", po::value(&c.overrides.assignments)->composing(),
-       "override a scenario key, e.g. --set trial.patients=120 (repeatable)");
+  options.add_options()("help,h", po::bool_switch(&c.help), "show this help")(
+      "trials", po::value(&c.trials_text), "number of simulated trials (overrides simulation.trials)")(
+      "seed", po::value(&c.seed_text), "master random seed (overrides simulation.seed)")(
+      "set", po::value(&c.overrides.assignments)->composing(),
+      "override a scenario key, e.g. --set trial.patients=120 (repeatable)");
 }
 
 void add_common_options(po::options_description& options, CommonOptions& c) {
   add_scenario_options(options, c);
-  options.add_options()
-      ("threads", po::value(&c.threads)->default_value(0), "worker threads; 0 = all cores")
-      ("output,o", po::value(&c.output), "HDF5 result file (default: <scenario name>.h5 here)")
-      ("json", po::bool_switch(&c.json), "print one JSON object on stdout instead of the table");
+  options.add_options()("threads", po::value(&c.threads)->default_value(0), "worker threads; 0 = all cores")(
+      "output,o", po::value(&c.output), "HDF5 result file (default: <scenario name>.h5 here)")(
+      "json", po::bool_switch(&c.json), "print one JSON object on stdout instead of the table");
 }
 
 bool parse_command_line(const std::vector<std::string>& args, const std::string& usage,

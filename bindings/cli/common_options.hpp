@@ -1,9 +1,8 @@
 #pragma once
 // Options shared by the commands that simulate a scenario.
+#include <boost/program_options.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/program_options.hpp>
 
 #include "bindings/cli/scenario_input.hpp"
 

@@ -27,9 +27,9 @@ void print_sweep_table(std::ostream& out, const SweepResult& sweep) {
         std::snprintf(diff, sizeof diff, "%+9.4f %9.4f %9.4f", p.difference[e], p.difference_se_paired[e],
                       p.difference_se_unpaired[e]);
       std::snprintf(line, sizeof line, "%-28s %6lld %7.4f  [%.4f, %.4f] %s  %8.3f %8.3f %9.0f %9.1f\n",
-                    sweep.endpoints[e].c_str(), static_cast<long long>(p.patients), w.power, w.ci_low, w.ci_high,
-                    diff, p.design.p_enrolled_by_deadline, p.design.p_completed_by_deadline,
-                    p.design.median_enrollment_days, p.design.mean_screened);
+                    sweep.endpoints[e].c_str(), static_cast<long long>(p.patients), w.power, w.ci_low, w.ci_high, diff,
+                    p.design.p_enrolled_by_deadline, p.design.p_completed_by_deadline, p.design.median_enrollment_days,
+                    p.design.mean_screened);
       out << line;
     }
   }
@@ -55,8 +55,7 @@ int sweep_command(const std::vector<std::string>& args) {
   options.add_options()("patients", po::value(&patients)->required(),
                         "sample sizes: first:last:step (60:140:20) or a list (60,80,100)");
   add_common_options(options, common);
-  if (!parse_command_line(args, "vtrial sweep SCENARIO --patients 60:140:20 [run options]", options, common))
-    return 0;
+  if (!parse_command_line(args, "vtrial sweep SCENARIO --patients 60:140:20 [run options]", options, common)) return 0;
   std::vector<std::int64_t> sizes;
   try {
     sizes = parse_sample_sizes(patients);
@@ -77,7 +76,8 @@ int sweep_command(const std::vector<std::string>& args) {
               << "diff = power minus power at the previous N; SE pair = its standard error from paired trials; "
                  "SE indep = what independent runs would give\n\n";
     print_sweep_table(std::cout, sweep);
-    std::cout << "\n" << sweep.seconds << " s on " << sweep.threads << " threads; results written to " << output << "\n";
+    std::cout << "\n"
+              << sweep.seconds << " s on " << sweep.threads << " threads; results written to " << output << "\n";
   }
   return 0;
 }
@@ -87,14 +87,14 @@ int samplesize_command(const std::vector<std::string>& args) {
   SampleSizeSearch search;
   std::string criterion = "lower";
   po::options_description options("vtrial samplesize: the smallest N whose power reaches a target");
-  options.add_options()
-      ("endpoint", po::value(&search.endpoint)->default_value("duration_of_viremia"), "endpoint whose power counts")
-      ("target-power", po::value(&search.target_power)->default_value(0.8), "target power, in (0, 1)")
-      ("step", po::value(&search.step)->default_value(2), "grid of N: multiples of step above --min")
-      ("min", po::value(&search.minimum)->default_value(10), "smallest N considered")
-      ("max", po::value(&search.maximum)->default_value(1000), "largest N considered")
-      ("criterion", po::value(&criterion)->default_value("lower"),
-       "lower: the 95% Wilson lower bound of power reaches the target; estimate: the point estimate does");
+  options.add_options()("endpoint", po::value(&search.endpoint)->default_value("duration_of_viremia"),
+                        "endpoint whose power counts")(
+      "target-power", po::value(&search.target_power)->default_value(0.8), "target power, in (0, 1)")(
+      "step", po::value(&search.step)->default_value(2), "grid of N: multiples of step above --min")(
+      "min", po::value(&search.minimum)->default_value(10), "smallest N considered")(
+      "max", po::value(&search.maximum)->default_value(1000), "largest N considered")(
+      "criterion", po::value(&criterion)->default_value("lower"),
+      "lower: the 95% Wilson lower bound of power reaches the target; estimate: the point estimate does");
   add_common_options(options, common);
   if (!parse_command_line(args, "vtrial samplesize SCENARIO --endpoint NAME --target-power 0.8 [options]", options,
                           common))
@@ -113,13 +113,13 @@ int samplesize_command(const std::vector<std::string>& args) {
   write_sweep(output, scenario, found.evaluated, "vtrial.samplesize");
   const auto& p = found.power;
   if (common.json) {
-    std::cout << "{\"endpoint\": " << json_escape(search.endpoint) << ", \"target_power\": "
-              << json_number(search.target_power) << ", \"criterion\": " << json_escape(criterion)
-              << ", \"patients\": " << found.patients << ", \"power\": " << json_number(p.power)
-              << ", \"mc_se\": " << json_number(p.mc_se) << ", \"ci_low\": " << json_number(p.ci_low)
-              << ", \"ci_high\": " << json_number(p.ci_high) << ", \"trials\": " << p.trials
-              << ", \"output\": " << json_escape(output) << ", \"evaluated\": " << sweep_json(found.evaluated)
-              << "}\n";
+    std::cout << "{\"endpoint\": " << json_escape(search.endpoint)
+              << ", \"target_power\": " << json_number(search.target_power)
+              << ", \"criterion\": " << json_escape(criterion) << ", \"patients\": " << found.patients
+              << ", \"power\": " << json_number(p.power) << ", \"mc_se\": " << json_number(p.mc_se)
+              << ", \"ci_low\": " << json_number(p.ci_low) << ", \"ci_high\": " << json_number(p.ci_high)
+              << ", \"trials\": " << p.trials << ", \"output\": " << json_escape(output)
+              << ", \"evaluated\": " << sweep_json(found.evaluated) << "}\n";
   } else {
     std::cout << "vtrial samplesize  scenario '" << scenario.name << "', endpoint " << search.endpoint
               << ", target power " << search.target_power << " ("

@@ -1,13 +1,12 @@
 #include "engine/stats/cox_ph.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <cstddef>
 #include <limits>
 #include <stdexcept>
-
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/normal.hpp>
 
 namespace vtrial {
 namespace {
@@ -98,9 +97,8 @@ double chi_square_p(double statistic) {
 
 }  // namespace
 
-CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> event,
-                 std::span<const std::uint8_t> group, CoxWorkspace& workspace,
-                 const CoxOptions& options) {
+CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> event, std::span<const std::uint8_t> group,
+                 CoxWorkspace& workspace, const CoxOptions& options) {
   if (event.size() != time.size() || group.size() != time.size())
     throw std::invalid_argument("cox_ph: time, event and group differ in length");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -129,8 +127,7 @@ CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> eve
       next = evaluate(next_beta, workspace);
     }
     ++r.iterations;
-    const bool small_step =
-        std::abs(next_beta - beta) <= options.tolerance * std::max(1.0, std::abs(next_beta));
+    const bool small_step = std::abs(next_beta - beta) <= options.tolerance * std::max(1.0, std::abs(next_beta));
     beta = next_beta;
     current = next;
     if (small_step || !(current.information > 0)) {
@@ -150,8 +147,8 @@ CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> eve
   return r;
 }
 
-CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> event,
-                 std::span<const std::uint8_t> group, const CoxOptions& options) {
+CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> event, std::span<const std::uint8_t> group,
+                 const CoxOptions& options) {
   CoxWorkspace workspace;
   return cox_ph(time, event, group, workspace, options);
 }

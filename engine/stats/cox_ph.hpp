@@ -33,10 +33,10 @@ struct CoxResult {
   double lr_p = 1;
   double score_chi_square = 0;  // U(0)^2 / I(0) with Efron ties, as summary(coxph)$sctest
   double score_p = 1;
-  double loglik_null = 0;       // log partial likelihood at beta = 0
-  double loglik = 0;            // at the returned beta
+  double loglik_null = 0;  // log partial likelihood at beta = 0
+  double loglik = 0;       // at the returned beta
   bool converged = false;
-  int iterations = 0;           // Newton steps taken
+  int iterations = 0;  // Newton steps taken
 };
 
 // Scratch space so repeated calls do not allocate once the vectors reached their peak size.
@@ -56,10 +56,9 @@ struct CoxOptions {
 };
 
 // group[i] is 0 or 1; event[i] is 1 for an observed event, 0 for censored.
-CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> event,
-                 std::span<const std::uint8_t> group, CoxWorkspace& workspace,
+CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> event, std::span<const std::uint8_t> group,
+                 CoxWorkspace& workspace, const CoxOptions& options = {});
+CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> event, std::span<const std::uint8_t> group,
                  const CoxOptions& options = {});
-CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> event,
-                 std::span<const std::uint8_t> group, const CoxOptions& options = {});
 
 }  // namespace vtrial

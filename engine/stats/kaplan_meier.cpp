@@ -1,12 +1,11 @@
 #include "engine/stats/kaplan_meier.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <cstddef>
 #include <limits>
 #include <stdexcept>
-
-#include <boost/math/distributions/normal.hpp>
 
 namespace vtrial {
 namespace {
@@ -16,15 +15,13 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Selects the subjects (all, or one group) into workspace.items, sorted by time, each with
 // its event flag so the curve walk reads one array in order.
 void sorted_subjects(std::span<const double> time, std::span<const std::uint8_t> event,
-                     std::span<const std::uint8_t> group, bool filter, std::uint8_t which,
-                     KaplanMeierWorkspace& ws) {
+                     std::span<const std::uint8_t> group, bool filter, std::uint8_t which, KaplanMeierWorkspace& ws) {
   if (event.size() != time.size() || (filter && group.size() != time.size()))
     throw std::invalid_argument("kaplan_meier: inputs differ in length");
   ws.items.clear();
   ws.items.reserve(time.size());
   for (std::size_t i = 0; i < time.size(); ++i)
-    if (!filter || (group[i] != 0) == (which != 0))
-      ws.items.push_back({time[i], event[i] != 0 ? 1u : 0u});
+    if (!filter || (group[i] != 0) == (which != 0)) ws.items.push_back({time[i], event[i] != 0 ? 1u : 0u});
   sort_by_key(ws.items, ws.sort);
 }
 
@@ -49,8 +46,7 @@ void walk_curve(const KaplanMeierWorkspace& ws, double z, Visit&& visit) {
     for (; i < n && ws.items[i].key == t; ++i) deaths += ws.items[i].payload != 0 ? 1 : 0;
     if (deaths > 0) {
       survival *= (at_risk - deaths) / at_risk;
-      greenwood += deaths < at_risk ? deaths / (at_risk * (at_risk - deaths))
-                                    : std::numeric_limits<double>::infinity();
+      greenwood += deaths < at_risk ? deaths / (at_risk * (at_risk - deaths)) : std::numeric_limits<double>::infinity();
     }
     Point p{t, survival, kNaN, kNaN};
     if (survival > 0) {
@@ -124,33 +120,32 @@ MedianSurvival km_median(std::span<const double> time, std::span<const std::uint
 }
 
 MedianSurvival km_median(std::span<const double> time, std::span<const std::uint8_t> event,
-                         std::span<const std::uint8_t> group, std::uint8_t which_group,
-                         KaplanMeierWorkspace& workspace, double level) {
+                         std::span<const std::uint8_t> group, std::uint8_t which_group, KaplanMeierWorkspace& workspace,
+                         double level) {
   sorted_subjects(time, event, group, true, which_group, workspace);
   return median_of_sorted(workspace, level);
 }
 
-MedianSurvival km_median(std::span<const double> time, std::span<const std::uint8_t> event,
-                         double level) {
+MedianSurvival km_median(std::span<const double> time, std::span<const std::uint8_t> event, double level) {
   KaplanMeierWorkspace workspace;
   return km_median(time, event, workspace, level);
 }
 
-SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event,
-                                double at, KaplanMeierWorkspace& workspace, double level) {
+SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event, double at,
+                                KaplanMeierWorkspace& workspace, double level) {
   sorted_subjects(time, event, {}, false, 0, workspace);
   return survival_of_sorted(workspace, at, level);
 }
 
 SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event,
-                                std::span<const std::uint8_t> group, std::uint8_t which_group,
-                                double at, KaplanMeierWorkspace& workspace, double level) {
+                                std::span<const std::uint8_t> group, std::uint8_t which_group, double at,
+                                KaplanMeierWorkspace& workspace, double level) {
   sorted_subjects(time, event, group, true, which_group, workspace);
   return survival_of_sorted(workspace, at, level);
 }
 
-SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event,
-                                double at, double level) {
+SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event, double at,
+                                double level) {
   KaplanMeierWorkspace workspace;
   return km_survival_at(time, event, at, workspace, level);
 }

@@ -42,20 +42,19 @@ MedianSurvival km_median(std::span<const double> time, std::span<const std::uint
                          KaplanMeierWorkspace& workspace, double level = 0.95);
 // Only subjects with group[i] == which_group.
 MedianSurvival km_median(std::span<const double> time, std::span<const std::uint8_t> event,
-                         std::span<const std::uint8_t> group, std::uint8_t which_group,
-                         KaplanMeierWorkspace& workspace, double level = 0.95);
-MedianSurvival km_median(std::span<const double> time, std::span<const std::uint8_t> event,
+                         std::span<const std::uint8_t> group, std::uint8_t which_group, KaplanMeierWorkspace& workspace,
                          double level = 0.95);
+MedianSurvival km_median(std::span<const double> time, std::span<const std::uint8_t> event, double level = 0.95);
 
 // S(at) = product over event times <= at. Beyond the largest observed time the curve is
 // unknown unless it already reached 0: R's summary(fit, times) drops such times, here the
 // result is NaN (and 0 if S reached 0). Before the first time S = 1.
+SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event, double at,
+                                KaplanMeierWorkspace& workspace, double level = 0.95);
 SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event,
-                                double at, KaplanMeierWorkspace& workspace, double level = 0.95);
-SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event,
-                                std::span<const std::uint8_t> group, std::uint8_t which_group,
-                                double at, KaplanMeierWorkspace& workspace, double level = 0.95);
-SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event,
-                                double at, double level = 0.95);
+                                std::span<const std::uint8_t> group, std::uint8_t which_group, double at,
+                                KaplanMeierWorkspace& workspace, double level = 0.95);
+SurvivalEstimate km_survival_at(std::span<const double> time, std::span<const std::uint8_t> event, double at,
+                                double level = 0.95);
 
 }  // namespace vtrial

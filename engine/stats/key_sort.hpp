@@ -5,8 +5,8 @@
 // on continuous times, plus a load through the index per comparison). Here the key travels
 // with its payload, and the sort is a bucket sort on the key's value (two buckets per item,
 // linear in the key) finished by insertion: linear time on smooth data, and no
-// data-dependent branch except inside the (small) buckets. Heavily tied keys cost nothing extra (equal keys never move in the insertion);
-// data that piles many distinct keys into few buckets falls back to std::sort.
+// data-dependent branch except inside the (small) buckets. Heavily tied keys cost nothing extra (equal keys never move
+// in the insertion); data that piles many distinct keys into few buckets falls back to std::sort.
 #include <cstdint>
 #include <span>
 #include <vector>

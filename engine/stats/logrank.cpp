@@ -82,8 +82,8 @@ LogRankResult log_rank_test(std::span<const double> time, std::span<const std::u
   result.chi_square = diff * diff / variance;
   // Upper tail of chi-square(1) equals P(|Z| > sqrt(chi2)) = erfc(sqrt(chi2 / 2)).
   result.p_value = std::erfc(std::sqrt(result.chi_square / 2));
-  result.log_hazard_ratio = log_ratio(result.observed[1], result.expected[1]) -
-                            log_ratio(result.observed[0], result.expected[0]);
+  result.log_hazard_ratio =
+      log_ratio(result.observed[1], result.expected[1]) - log_ratio(result.observed[0], result.expected[0]);
   return result;
 }
 

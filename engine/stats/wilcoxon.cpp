@@ -1,12 +1,11 @@
 #include "engine/stats/wilcoxon.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <cstddef>
 #include <limits>
 #include <stdexcept>
-
-#include <boost/math/distributions/normal.hpp>
 
 namespace vtrial {
 namespace {
@@ -41,8 +40,7 @@ void build_exact(int m, int n, ExactDistribution& out) {
   Count cumulative = 0;
   for (std::size_t u = 0; u <= max_u; ++u) {
     cumulative += c[u];
-    out.cdf[u] = static_cast<double>(static_cast<long double>(cumulative) /
-                                     static_cast<long double>(total));
+    out.cdf[u] = static_cast<double>(static_cast<long double>(cumulative) / static_cast<long double>(total));
   }
 }
 
@@ -57,8 +55,7 @@ const ExactDistribution& exact_distribution(int nx, int ny, WilcoxonWorkspace& w
 
 // Pooled sample is addressed by index: [0, nx) are x, [nx, nx + ny) are y.
 template <class ValueAt, class IsX>
-WilcoxonResult rank_sum_test(std::size_t nx, std::size_t ny, ValueAt value_at, IsX is_x,
-                             WilcoxonWorkspace& ws) {
+WilcoxonResult rank_sum_test(std::size_t nx, std::size_t ny, ValueAt value_at, IsX is_x, WilcoxonWorkspace& ws) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   if (nx == 0 || ny == 0) return {nan, nan, false};
   const std::size_t n = nx + ny;
@@ -93,8 +90,7 @@ WilcoxonResult rank_sum_test(std::size_t nx, std::size_t ny, ValueAt value_at, I
     return r;
   }
   const double centered = r.w - dx * dy / 2;
-  const double sigma =
-      std::sqrt(dx * dy / 12 * ((dx + dy + 1) - tie_term / ((dx + dy) * (dx + dy - 1))));
+  const double sigma = std::sqrt(dx * dy / 12 * ((dx + dy + 1) - tie_term / ((dx + dy) * (dx + dy - 1))));
   if (!(sigma > 0)) {
     r.p_value = nan;
     return r;
@@ -102,19 +98,17 @@ WilcoxonResult rank_sum_test(std::size_t nx, std::size_t ny, ValueAt value_at, I
   const double correction = centered > 0 ? 0.5 : (centered < 0 ? -0.5 : 0.0);
   const double z = (centered - correction) / sigma;
   const boost::math::normal_distribution<double> normal;
-  r.p_value = 2 * std::min(boost::math::cdf(normal, z),
-                           boost::math::cdf(boost::math::complement(normal, z)));
+  r.p_value = 2 * std::min(boost::math::cdf(normal, z), boost::math::cdf(boost::math::complement(normal, z)));
   return r;
 }
 
 }  // namespace
 
-WilcoxonResult wilcoxon_test(std::span<const double> x, std::span<const double> y,
-                             WilcoxonWorkspace& workspace) {
+WilcoxonResult wilcoxon_test(std::span<const double> x, std::span<const double> y, WilcoxonWorkspace& workspace) {
   const std::size_t nx = x.size();
   return rank_sum_test(
-      nx, y.size(), [&](std::uint32_t i) { return i < nx ? x[i] : y[i - nx]; },
-      [&](std::uint32_t i) { return i < nx; }, workspace);
+      nx, y.size(), [&](std::uint32_t i) { return i < nx ? x[i] : y[i - nx]; }, [&](std::uint32_t i) { return i < nx; },
+      workspace);
 }
 
 WilcoxonResult wilcoxon_test(std::span<const double> x, std::span<const double> y) {
@@ -124,13 +118,12 @@ WilcoxonResult wilcoxon_test(std::span<const double> x, std::span<const double> 
 
 WilcoxonResult wilcoxon_test(std::span<const double> value, std::span<const std::uint8_t> group,
                              WilcoxonWorkspace& workspace) {
-  if (group.size() != value.size())
-    throw std::invalid_argument("wilcoxon_test: value and group differ in length");
+  if (group.size() != value.size()) throw std::invalid_argument("wilcoxon_test: value and group differ in length");
   std::size_t ny = 0;
   for (std::uint8_t g : group) ny += g != 0 ? 1 : 0;
   return rank_sum_test(
-      value.size() - ny, ny, [&](std::uint32_t i) { return value[i]; },
-      [&](std::uint32_t i) { return group[i] == 0; }, workspace);
+      value.size() - ny, ny, [&](std::uint32_t i) { return value[i]; }, [&](std::uint32_t i) { return group[i] == 0; },
+      workspace);
 }
 
 }  // namespace vtrial

@@ -30,8 +30,7 @@ struct WilcoxonWorkspace {
   std::vector<ExactDistribution> exact;
 };
 
-WilcoxonResult wilcoxon_test(std::span<const double> x, std::span<const double> y,
-                             WilcoxonWorkspace& workspace);
+WilcoxonResult wilcoxon_test(std::span<const double> x, std::span<const double> y, WilcoxonWorkspace& workspace);
 WilcoxonResult wilcoxon_test(std::span<const double> x, std::span<const double> y);
 // x = values with group 0, y = values with group 1.
 WilcoxonResult wilcoxon_test(std::span<const double> value, std::span<const std::uint8_t> group,

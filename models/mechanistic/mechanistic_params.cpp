@@ -26,8 +26,7 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   if (g.infusion_hours >= g.interval_hours)
     s.fail("mechanistic.gcv.infusion_hours", "must be shorter than mechanistic.gcv.interval_hours");
   // Caldes et al. AAC 2009 (popPK, SOT): CL = 7.49 L/h * CrCl/57; matches label 3.52 mL/min/kg.
-  g.cl_l_per_h_per_ml_min = s.real("mechanistic.gcv.cl_l_per_h_per_ml_min", g.cl_l_per_h_per_ml_min,
-                                   Range::positive());
+  g.cl_l_per_h_per_ml_min = s.real("mechanistic.gcv.cl_l_per_h_per_ml_min", g.cl_l_per_h_per_ml_min, Range::positive());
   g.cl_cv = s.real("mechanistic.gcv.cl_cv", g.cl_cv, cv_range());  // Caldes 2009 omega^2 0.107
   // label: V chosen so that CL/V gives the terminal half-life 3.5 h at 3.52 mL/min/kg.
   g.v_l_per_kg = s.real("mechanistic.gcv.v_l_per_kg", g.v_l_per_kg, Range::positive());
@@ -47,8 +46,8 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   r.fitness = s.real("mechanistic.resistance.fitness", r.fitness, Range::closed(0.1, 1.5));  // assumption
   r.minority_fraction = s.real("mechanistic.resistance.minority_fraction", r.minority_fraction,
                                Range::closed(0, 0.5));  // assumption (model_sources 3b)
-  r.dominant_fraction = s.real("mechanistic.resistance.dominant_fraction", r.dominant_fraction,
-                               Range::closed(0.5, 1));  // assumption
+  r.dominant_fraction =
+      s.real("mechanistic.resistance.dominant_fraction", r.dominant_fraction, Range::closed(0.5, 1));  // assumption
   if (r.minority_fraction >= r.dominant_fraction)
     s.fail("mechanistic.resistance.minority_fraction", "must be below mechanistic.resistance.dominant_fraction");
 
@@ -59,14 +58,15 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   // Emery 1999: half-life ~1 d under full drug => d0 + kN*N0 = 0.7/d.
   v.d0_per_day = s.real("mechanistic.virus.d0_per_day", v.d0_per_day, Range::closed(0, 20));
   v.d0_cv = s.real("mechanistic.virus.d0_cv", v.d0_cv, cv_range());
-  v.recovery_per_day = s.real("mechanistic.virus.recovery_per_day", v.recovery_per_day, Range::closed(0, 1));  // assumption
+  v.recovery_per_day =
+      s.real("mechanistic.virus.recovery_per_day", v.recovery_per_day, Range::closed(0, 1));  // assumption
   // SLE cohorts mostly 10^3-10^4 copies/mL (memory; model_sources 1); SD assumption.
   v.log10_v0_mean = s.real("mechanistic.virus.log10_v0_mean", v.log10_v0_mean, Range::closed(0, 9));
   v.log10_v0_sd = s.real("mechanistic.virus.log10_v0_sd", v.log10_v0_sd, Range::closed(0, 3));
 
   auto& n = p.nk;
   n.kill_rate = s.real("mechanistic.nk.kill_rate", n.kill_rate, Range::closed(0, 1));  // assumption (MODEL.md)
-  n.kill_cv = s.real("mechanistic.nk.kill_cv", n.kill_cv, cv_range());                // assumption
+  n.kill_cv = s.real("mechanistic.nk.kill_cv", n.kill_cv, cv_range());                 // assumption
   // Zhang et al. Immunology 2007 (deuterium): 6.9%/d loss, turnover ~2 weeks.
   n.turnover_per_day = s.real("mechanistic.nk.turnover_per_day", n.turnover_per_day, Range::closed(0.01, 5));
   // ARUP 78-470 healthy; lower in SLE (Zhang 2022): median 100, CV 50% (MODEL.md).
@@ -132,8 +132,8 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   // as a probability; the kidney on the drawn CrCl. The registry names no renal threshold: 30
   // mL/min, KDIGO G4 "severely decreased" GFR (15-29), is an assumption. 0 disables it.
   e.organ_failure = s.real("mechanistic.exclusions.organ_failure", e.organ_failure, Range::probability());
-  e.renal_failure_crcl_ml_min = s.real("mechanistic.exclusions.renal_failure_crcl_ml_min",
-                                       e.renal_failure_crcl_ml_min, Range::closed(0, 150));
+  e.renal_failure_crcl_ml_min =
+      s.real("mechanistic.exclusions.renal_failure_crcl_ml_min", e.renal_failure_crcl_ml_min, Range::closed(0, 150));
   e.other_autoimmune = s.real("mechanistic.exclusions.other_autoimmune", e.other_autoimmune, Range::probability());
   e.cancer = s.real("mechanistic.exclusions.cancer", e.cancer, Range::probability());
   e.pregnancy_or_lactation =

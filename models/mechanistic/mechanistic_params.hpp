@@ -7,11 +7,11 @@ namespace vtrial {
 class Settings;
 
 struct GanciclovirParams {
-  double interval_hours = 24;             // dosing interval; the daily dose is split over the day
-  double infusion_hours = 1;              // IV infusion length
+  double interval_hours = 24;                // dosing interval; the daily dose is split over the day
+  double infusion_hours = 1;                 // IV infusion length
   double cl_l_per_h_per_ml_min = 7.49 / 57;  // CL = this * CrCl (Caldes 2009)
-  double cl_cv = 0.33;                    // between-patient CV of CL
-  double v_l_per_kg = 1.07;               // 1-compartment V matching label AUC and terminal t1/2
+  double cl_cv = 0.33;                       // between-patient CV of CL
+  double v_l_per_kg = 1.07;                  // 1-compartment V matching label AUC and terminal t1/2
   double v_cv = 0.2;
   double triphosphate_half_life_hours = 18;  // effect-compartment (intracellular GCV-TP) half-life
   double emax = 1;
@@ -20,16 +20,16 @@ struct GanciclovirParams {
 };
 
 struct ResistanceParams {
-  double fold_shift = 8;           // EC50_R / EC50_S (UL97)
-  double fitness = 0.9;            // rho_R / rho_S
-  double minority_fraction = 1e-5; // resistant share of virus in "sensitive" patients
-  double dominant_fraction = 0.99; // resistant share of virus in "resistant" patients
+  double fold_shift = 8;            // EC50_R / EC50_S (UL97)
+  double fitness = 0.9;             // rho_R / rho_S
+  double minority_fraction = 1e-5;  // resistant share of virus in "sensitive" patients
+  double dominant_fraction = 0.99;  // resistant share of virus in "resistant" patients
 };
 
 struct VirusParams {
-  double rho_per_day = 1.2;        // production (replication) rate of the sensitive strain
+  double rho_per_day = 1.2;  // production (replication) rate of the sensitive strain
   double rho_cv = 0.15;
-  double d0_per_day = 0.5;         // non-NK loss of infected cells at the reference steroid dose
+  double d0_per_day = 0.5;  // non-NK loss of infected cells at the reference steroid dose
   double d0_cv = 0.25;
   double recovery_per_day = 0.02;  // slow immune recovery: loss * (1 + recovery * t)
   double log10_v0_mean = 3.7;      // candidates' viral load, copies/mL
@@ -37,22 +37,22 @@ struct VirusParams {
 };
 
 struct NkParams {
-  double kill_rate = 0.002;        // uL/(cell day): NK killing of infected cells
+  double kill_rate = 0.002;  // uL/(cell day): NK killing of infected cells
   double kill_cv = 0.3;
-  double turnover_per_day = 0.1;   // dN
+  double turnover_per_day = 0.1;  // dN
   double median_cells_per_ul = 100;
   double cv = 0.5;
-  double measurement_cv = 0.1;     // flow-cytometry count error
+  double measurement_cv = 0.1;  // flow-cytometry count error
 };
 
 struct Il2Params {
-  double nk_fold_rise = 2;         // steady-state NK multiple on IL-2 (1 + E_IL2)
-  double interval_days = 2;        // 1 MIU SC every other day
-  double sledai_reduction = 2.6;   // extra SLEDAI-2K fall at full effect (He 2020 SRI-4 difference)
+  double nk_fold_rise = 2;        // steady-state NK multiple on IL-2 (1 + E_IL2)
+  double interval_days = 2;       // 1 MIU SC every other day
+  double sledai_reduction = 2.6;  // extra SLEDAI-2K fall at full effect (He 2020 SRI-4 difference)
 };
 
 struct SteroidParams {
-  double p50_mg_per_day = 60;      // prednisone dose halving immune killing
+  double p50_mg_per_day = 60;        // prednisone dose halving immune killing
   double reference_mg_per_day = 30;  // dose at which d0 and kill_rate apply
 };
 
@@ -84,7 +84,7 @@ struct ExclusionParams {
   double recent_vaccine_ivig_leflunomide = 0.05;
   double plasmapheresis = 0.02;
   double severe_npsle = 0.03;
-  double organ_failure = 0.03;  // severe heart or liver failure (protocol: NYHA >= III, transaminases > 3N)
+  double organ_failure = 0.03;            // severe heart or liver failure (protocol: NYHA >= III, transaminases > 3N)
   double renal_failure_crcl_ml_min = 30;  // excluded below this Cockcroft-Gault CrCl; 0 = no renal criterion
   double other_autoimmune = 0.03;
   double cancer = 0.01;
@@ -93,22 +93,22 @@ struct ExclusionParams {
 };
 
 struct SafetyParams {
-  double neutropenia_by_day21 = 0.20;    // any grade, 5 mg/kg/d, typical exposure
+  double neutropenia_by_day21 = 0.20;  // any grade, 5 mg/kg/d, typical exposure
   double neutropenia_severe_share = 0.35;
   double thrombocytopenia_by_day21 = 0.10;
   double thrombocytopenia_severe_share = 0.25;
-  double hold_days = 5;                  // ganciclovir interrupted after a severe cytopenia
-  double reference_auc24_mg_h_per_l = 25;  // exposure at which the rates above apply
+  double hold_days = 5;                     // ganciclovir interrupted after a severe cytopenia
+  double reference_auc24_mg_h_per_l = 25;   // exposure at which the rates above apply
   double injection_site_per_dose = 0.0175;  // IL-2
   double fever_per_dose = 0.0070;           // IL-2
 };
 
 struct LupusParams {
-  double soc_mean_reduction = 2.16;     // standard-of-care SLEDAI fall at full time effect
+  double soc_mean_reduction = 2.16;  // standard-of-care SLEDAI fall at full time effect
   double reduction_sd = 4;
   double time_constant_days = 28;
-  double cmv_points_per_log10 = 1;      // SLEDAI attributable to viremia above 10^2 copies/mL
-  double visit_sd = 1;                  // scoring noise at a visit
+  double cmv_points_per_log10 = 1;  // SLEDAI attributable to viremia above 10^2 copies/mL
+  double visit_sd = 1;              // scoring noise at a visit
 };
 
 struct MechanisticParams {

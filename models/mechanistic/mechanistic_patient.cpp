@@ -1,10 +1,9 @@
 #include "models/mechanistic/mechanistic_patient.hpp"
 
 #include <algorithm>
+#include <boost/random/normal_distribution.hpp>
 #include <cmath>
 #include <limits>
-
-#include <boost/random/normal_distribution.hpp>
 
 #include "engine/random_stream.hpp"
 #include "models/mechanistic/adverse_events.hpp"
@@ -22,15 +21,21 @@ constexpr double kSampleDays = 0.25;  // trajectory resolution
 int priority(MechanisticPatient::EventKind kind) {
   using K = MechanisticPatient::EventKind;
   switch (kind) {
-    case K::gcv_end: return 0;
-    case K::gcv_start: return 1;
+    case K::gcv_end:
+      return 0;
+    case K::gcv_start:
+      return 1;
     case K::neutropenia:
     case K::thrombocytopenia:
     case K::injection_site_reaction:
-    case K::fever: return 2;
-    case K::visit: return 3;
-    case K::sample: return 4;
-    case K::end: return 5;
+    case K::fever:
+      return 2;
+    case K::visit:
+      return 3;
+    case K::sample:
+      return 4;
+    case K::end:
+      return 5;
   }
   return 6;
 }
@@ -77,7 +82,8 @@ void MechanisticPatient::setup_patient(const PatientKey& key, std::uint8_t arm) 
   coef.recovery = p.virus.recovery_per_day;
   coef.kill = g * p.nk.kill_rate * lognormal_factor(p.nk.kill_cv, z_kill);
 
-  const double cl_l_per_h = p.gcv.cl_l_per_h_per_ml_min * c.creatinine_clearance_ml_min * lognormal_factor(p.gcv.cl_cv, z_cl);
+  const double cl_l_per_h =
+      p.gcv.cl_l_per_h_per_ml_min * c.creatinine_clearance_ml_min * lognormal_factor(p.gcv.cl_cv, z_cl);
   const double v_l = p.gcv.v_l_per_kg * c.weight_kg * lognormal_factor(p.gcv.v_cv, z_v);
   const double k_per_day = 24 * cl_l_per_h / v_l;
   const double ke0_per_day = std::log(2.0) / (p.gcv.triphosphate_half_life_hours / 24);
@@ -200,7 +206,8 @@ void MechanisticPatient::simulate(const PatientKey& key, PatientRecord& out, Tra
   if (thrombocytopenia_day < follow_up)
     calendar_.schedule(thrombocytopenia_day, priority(EventKind::thrombocytopenia), {EventKind::thrombocytopenia, 0});
   if (il2) {
-    const double n_isr = first_reacting_injection(e_injection_site, p.safety.injection_site_per_dose, p.il2_effect_scale);
+    const double n_isr =
+        first_reacting_injection(e_injection_site, p.safety.injection_site_per_dose, p.il2_effect_scale);
     const double n_fever = first_reacting_injection(e_fever, p.safety.fever_per_dose, p.il2_effect_scale);
     if (n_isr > 0 && (n_isr - 1) * p.il2.interval_days < follow_up)
       calendar_.schedule((n_isr - 1) * p.il2.interval_days, priority(EventKind::injection_site_reaction),

@@ -1,10 +1,9 @@
 #include "models/mechanistic/population.hpp"
 
+#include <boost/random/normal_distribution.hpp>
 #include <cmath>
 #include <stdexcept>
 #include <string>
-
-#include <boost/random/normal_distribution.hpp>
 
 namespace vtrial {
 namespace {
@@ -25,9 +24,8 @@ Candidate draw_candidate(RandomStream& stream, const MechanisticParams& params) 
   // Steroid dose and viral load are linked in SLE (model_sources 5b) but no joint distribution
   // is published: drawn independently (assumption).
   c.prednisone_mg_per_day = lognormal(po.prednisone_median_mg_per_day, po.prednisone_cv, normal(stream));
-  const double creatinine_mg_per_dl =
-      lognormal(po.creatinine_median_mg_per_dl, po.creatinine_cv, normal(stream)) *
-      (c.female ? 1.0 : po.male_creatinine_factor);
+  const double creatinine_mg_per_dl = lognormal(po.creatinine_median_mg_per_dl, po.creatinine_cv, normal(stream)) *
+                                      (c.female ? 1.0 : po.male_creatinine_factor);
   // Cockcroft-Gault (mL/min), with the usual 0.85 factor for women.
   c.creatinine_clearance_ml_min =
       std::fmax(140 - c.age_years, 1.0) * c.weight_kg / (72 * creatinine_mg_per_dl) * (c.female ? 0.85 : 1.0);

@@ -12,8 +12,8 @@ namespace {
 // The stage matrix a_ij is not needed: the right-hand side does not depend on the state, so
 // the stages are the right-hand side at the stage times (viral_kinetics.hpp).
 constexpr double b1 = 35.0 / 384, b3 = 500.0 / 1113, b4 = 125.0 / 192, b5 = -2187.0 / 6784, b6 = 11.0 / 84;
-constexpr double e1 = 71.0 / 57600, e3 = -71.0 / 16695, e4 = 71.0 / 1920, e5 = -17253.0 / 339200,
-                 e6 = 22.0 / 525, e7 = -1.0 / 40;
+constexpr double e1 = 71.0 / 57600, e3 = -71.0 / 16695, e4 = 71.0 / 1920, e5 = -17253.0 / 339200, e6 = 22.0 / 525,
+                 e7 = -1.0 / 40;
 // Stage times c = 1/5, 3/10, 4/5, 8/9, 1 are 18, 27, 72, 80, 90 ninetieths of the step, so
 // e^{-r c h} are powers of e^{-r h / 90}: one exponential per rate and step size.
 std::array<double, 6> stage_powers(double base) {
@@ -186,8 +186,7 @@ double ViralKinetics::advance(double t_target, double stop_below_ln_v) {
     if (remaining < 1e-12) break;  // below any time scale of the model
     // Land on t_target when it is within 10% beyond the proposal (as MATLAB's ode45 does)
     // rather than leave a sliver for one more step.
-    const bool remembered =
-        use_memory_ && segment_step_ < kMemory && segment_dt_[segment_kind_][segment_step_] > 0;
+    const bool remembered = use_memory_ && segment_step_ < kMemory && segment_dt_[segment_kind_][segment_step_] > 0;
     const double proposal = remembered ? segment_dt_[segment_kind_][segment_step_] : dt_;
     const bool clipped = 1.1 * proposal >= remaining;
     std::size_t slot = 0;

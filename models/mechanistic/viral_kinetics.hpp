@@ -8,16 +8,16 @@
 //
 // g(P) (steroid) is folded into the per-patient coefficients below. Ce (ganciclovir
 // effect-site concentration, ganciclovir_pk.hpp) and N (nk_il2.hpp) are closed form under
-// their piecewise-constant inputs; ln V_S and ln V_R are integrated between events by an adaptive Dormand-Prince 5(4) pair with FSAL and the standard
-// step-size controller (Hairer, Norsett & Wanner, Solving ODEs I, II.4), the method of
+// their piecewise-constant inputs; ln V_S and ln V_R are integrated between events by an adaptive Dormand-Prince 5(4)
+// pair with FSAL and the standard step-size controller (Hairer, Norsett & Wanner, Solving ODEs I, II.4), the method of
 // Boost.Odeint's runge_kutta_dopri5, written out here so the exponentials of the PK and NK
 // closed forms are not recomputed per stage (tests check it against Boost.Odeint and against
 // the closed-form solution). Speed-ups that leave the method and its error test unchanged
 // (below, at the members): stage exponentials cached per step size on a geometric grid, a step
 // memory per kind of dosing segment, and a step stretched by up to 10% to land on an event.
-// Error test per component, as Boost.Odeint's default_error_checker: |err_i| <= atol + rtol (|x_i| + h |dx_i/dt|) with atol = rtol =
-// `tolerance` (on ln V an absolute error of 1e-6 is a relative error of 1e-6 in V).
-// No allocation after construction.
+// Error test per component, as Boost.Odeint's default_error_checker: |err_i| <= atol + rtol (|x_i| + h |dx_i/dt|) with
+// atol = rtol = `tolerance` (on ln V an absolute error of 1e-6 is a relative error of 1e-6 in V). No allocation after
+// construction.
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -29,11 +29,11 @@
 namespace vtrial {
 
 struct KineticsCoefficients {
-  double rho_s = 1.2, rho_r = 1.08;  // 1/day
+  double rho_s = 1.2, rho_r = 1.08;               // 1/day
   double ec50_s = 0.64, ec50_r = 5.12, emax = 1;  // mg/L
-  double d0 = 0.5;                   // 1/day, steroid factor included
-  double recovery = 0.02;            // 1/day
-  double kill = 0.002;               // uL/(cell day), steroid factor included
+  double d0 = 0.5;                                // 1/day, steroid factor included
+  double recovery = 0.02;                         // 1/day
+  double kill = 0.002;                            // uL/(cell day), steroid factor included
 };
 
 class ViralKinetics {

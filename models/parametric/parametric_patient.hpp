@@ -20,10 +20,10 @@ class ParametricPatient final : public PatientModel {
   double weibull_scale_days_;  // control arm: S(t) = exp(-(t/scale)^shape)
   double inverse_shape_;
   double dropout_per_day_;
-  double mean_days_to_dropout_;        // 1 / dropout_per_day_ (infinite without dropout)
-  double screen_failure_scale_;        // -1 / log(screen-failure probability), for geometric draws
+  double mean_days_to_dropout_;          // 1 / dropout_per_day_ (infinite without dropout)
+  double screen_failure_scale_;          // -1 / log(screen-failure probability), for geometric draws
   double inverse_hazard_multiplier_[2];  // by arm: 1 (control), 1 / hazard ratio (IL-2)
-  double nk_change_mean_[2];           // by arm
+  double nk_change_mean_[2];             // by arm
   // RandomStream::trial_hash of the last (seed, trial) seen: slots of one trial come in a row.
   std::uint64_t hashed_seed_ = 0, hashed_trial_ = 0, trial_hash_ = 0;
   bool have_trial_hash_ = false;

@@ -1,7 +1,7 @@
 // sort_by_key against std::sort: same key sequence, same (key, payload) multiset, for sizes
 // around its insertion-only threshold and data that exercises each path (smooth, tied,
 // skewed with an outlier that forces the fallback, signed zeros, infinities, NaN).
-#include "engine/stats/key_sort.hpp"
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <bit>
@@ -11,9 +11,8 @@
 #include <tuple>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "engine/random_stream.hpp"
+#include "engine/stats/key_sort.hpp"
 
 namespace {
 
@@ -79,7 +78,7 @@ TEST(KeySort, SmoothDataOfEverySize) {
     SCOPED_TRACE(n);
     check(draw(n, 1, [](double u) { return u; }), ws);
     check(draw(n, 2, [](double u) { return -21 / std::log(2.0) * std::log(u); }), ws);  // exponential
-    check(draw(n, 3, [](double u) { return 60 * (u - 0.5); }), ws);                    // both signs
+    check(draw(n, 3, [](double u) { return 60 * (u - 0.5); }), ws);                     // both signs
   }
 }
 

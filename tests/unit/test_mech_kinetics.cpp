@@ -3,9 +3,8 @@
 // integrator against Boost.Odeint, and the PCR's censoring at the LLOQ.
 #include <gtest/gtest.h>
 
-#include <cmath>
-
 #include <boost/numeric/odeint.hpp>
+#include <cmath>
 
 #include "models/mechanistic/adverse_events.hpp"
 #include "models/mechanistic/ganciclovir_pk.hpp"
@@ -146,8 +145,8 @@ TEST(MechKinetics, AdaptiveStepperAgreesWithBoostOdeint) {
   S y{std::log(5000.0), std::log(0.05)};
   auto system = [&](const S& x, S& dx, double t) { reference.rhs(x, dx, t); };
   auto to = [&](double t) {
-    ode::integrate_adaptive(ode::make_controlled<ode::runge_kutta_dopri5<S>>(1e-11, 1e-11), system, y,
-                            reference.time(), t, 1e-3);
+    ode::integrate_adaptive(ode::make_controlled<ode::runge_kutta_dopri5<S>>(1e-11, 1e-11), system, y, reference.time(),
+                            t, 1e-3);
     reference.advance(t);  // moves the reference's clock (its own state is not used)
     vk.advance(t);
   };

@@ -8,12 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/numeric/odeint.hpp>
 #include <cmath>
 #include <cstdio>
 #include <random>
 #include <vector>
-
-#include <boost/numeric/odeint.hpp>
 
 #include "models/mechanistic/mechanistic_patient.hpp"
 #include "scenario_fixture.hpp"
@@ -103,9 +102,10 @@ TEST(MechNumerics, DefaultToleranceGlobalErrorOnSampledPatients) {
   const double max_all = quantile(e.all, 1), p99_all = quantile(e.all, 0.99), med_all = quantile(e.all, 0.5);
   const double max_att = quantile(e.attended, 1), p99_att = quantile(e.attended, 0.99),
                med_att = quantile(e.attended, 0.5);
-  std::printf("[numerics] %d patients (%d per arm), all %zu visits to day 84: |ln V error| median %.2e, "
-              "p99 %.2e, max %.2e\n",
-              2 * kPerArm, kPerArm, e.all.size(), med_all, p99_all, max_all);
+  std::printf(
+      "[numerics] %d patients (%d per arm), all %zu visits to day 84: |ln V error| median %.2e, "
+      "p99 %.2e, max %.2e\n",
+      2 * kPerArm, kPerArm, e.all.size(), med_all, p99_all, max_all);
   std::printf("[numerics] %zu attended visits (to the first true-negative one): median %.2e, p99 %.2e, max %.2e\n",
               e.attended.size(), med_att, p99_att, max_att);
   std::printf("[numerics] same code at 1e-10 vs Odeint 1e-12: max %.2e\n", e.reference_gap);
@@ -141,9 +141,10 @@ TEST(MechNumerics, StepsPerSimulatedDayInTheDefaultScenario) {
   }
   const double attempted = static_cast<double>(steps) / days;
   const double accepted = static_cast<double>(steps - rejected) / days;
-  std::printf("[numerics] default scenario, 2000 patients, %.0f simulated days: %.2f attempted, %.2f accepted "
-              "steps per day (%.1f%% rejected)\n",
-              days, attempted, accepted, 100.0 * static_cast<double>(rejected) / static_cast<double>(steps));
+  std::printf(
+      "[numerics] default scenario, 2000 patients, %.0f simulated days: %.2f attempted, %.2f accepted "
+      "steps per day (%.1f%% rejected)\n",
+      days, attempted, accepted, 100.0 * static_cast<double>(rejected) / static_cast<double>(steps));
   // Two events a day (infusion start and end) force at least 2 steps a day. A bound, not a
   // benchmark (measured ~4.1 attempted): the speed-up must not silently revert to the ~7 a
   // day of the first version.

@@ -40,9 +40,10 @@ Moments moments(const std::vector<double>& v) {
 }
 
 Scenario mechanistic(const std::string& extra) {
-  return testing::scenario_from_yaml("model: mechanistic\n"
-                                     "analysis: {endpoints: [duration_of_viremia, nk_change]}\n" +
-                                     extra);
+  return testing::scenario_from_yaml(
+      "model: mechanistic\n"
+      "analysis: {endpoints: [duration_of_viremia, nk_change]}\n" +
+      extra);
 }
 
 TEST(MechTrial, NoIl2EffectKeepsAlpha) {
@@ -50,8 +51,9 @@ TEST(MechTrial, NoIl2EffectKeepsAlpha) {
   // draws), so both tests must reject at alpha = 0.05. 4 SE at 3000 trials = +-0.016, which
   // also covers the log-rank's known liberalness at n = 100 (~0.054, test_power_validation).
   constexpr double n = 3000;
-  const Scenario sc = mechanistic("mechanistic: {il2: {effect_scale: 0}}\n"
-                                  "simulation: {trials: 3000, seed: 4242}\n");
+  const Scenario sc = mechanistic(
+      "mechanistic: {il2: {effect_scale: 0}}\n"
+      "simulation: {trials: 3000, seed: 4242}\n");
   const auto r = simulate_scenario(sc, {});
   const double dov = endpoint(r, "duration_of_viremia").power, nk = endpoint(r, "nk_change").power;
   EXPECT_NEAR(dov, 0.05, 4 * mc_se(0.05, n));
@@ -147,8 +149,9 @@ TEST(MechTrial, TrajectoriesEndAtTheRecordedVisit) {
   // The first K patients of trial 0 record their course; its last PCR visit is the record's
   // time (negative -> event, positive -> censored there), and the arm matches.
   constexpr int kPatients = 12;
-  const Scenario sc = mechanistic("simulation: {trials: 3, seed: 77}\n"
-                                  "output: {patient_trials: 1, trajectory_patients: 12}\n");
+  const Scenario sc = mechanistic(
+      "simulation: {trials: 3, seed: 77}\n"
+      "output: {patient_trials: 1, trajectory_patients: 12}\n");
   const auto r = simulate_scenario(sc, {});
   const auto& tr = r.trajectories;
   const auto& pa = r.patients;

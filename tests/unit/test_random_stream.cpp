@@ -1,7 +1,7 @@
 // Addressable random streams (engine/random_stream.hpp) and the event calendar
 // (engine/event_calendar.hpp). Statistical checks use fixed keys, so they are deterministic;
 // tolerances are 5 standard errors (or a p = 0.001 critical value), far from flaky thresholds.
-#include "engine/random_stream.hpp"
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <array>
@@ -10,9 +10,8 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "engine/event_calendar.hpp"
+#include "engine/random_stream.hpp"
 
 namespace {
 
@@ -98,7 +97,8 @@ TEST(RandomStream, ShortcutsGiveTheFullStreamsNumbers) {
           RandomStream full({seed, trial, patient, purpose});
           RandomStream via_hash = in_trial.stream(purpose);
           vtrial::FirstDrawStream lazy = direct.first_draw_stream(purpose);
-          EXPECT_EQ(in_trial.first_uniform_open01(purpose), RandomStream({seed, trial, patient, purpose}).uniform_open01());
+          EXPECT_EQ(in_trial.first_uniform_open01(purpose),
+                    RandomStream({seed, trial, patient, purpose}).uniform_open01());
           for (int draw = 0; draw < 5; ++draw) {
             const auto expected = full();
             EXPECT_EQ(via_hash(), expected);
@@ -242,7 +242,7 @@ TEST(EventCalendar, InterleavedScheduleAndPop) {
   c.schedule(5, 0, "b5");
   EXPECT_EQ(c.pop().payload, "b5");
   c.schedule(7, 0, "c7");
-  c.schedule(10, 0, "d10");  // same time and priority as a10, scheduled later
+  c.schedule(10, 0, "d10");   // same time and priority as a10, scheduled later
   c.schedule(10, -1, "e10");  // same time, earlier priority
   const auto first = c.pop();
   EXPECT_EQ(first.payload, "c7");

@@ -7,14 +7,13 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/gamma.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <cstdint>
 #include <functional>
 #include <vector>
-
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/gamma.hpp>
-#include <boost/math/distributions/normal.hpp>
 
 #include "engine/random_stream.hpp"
 #include "engine/random_variates.hpp"
