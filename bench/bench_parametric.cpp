@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -37,8 +38,11 @@ BENCHMARK(BM_ParametricPatient);
 // through 256 of them: on one repeated data set the branch predictor learns the sort's
 // branches and the figure is several times too optimistic compared with a simulation, where
 // every trial's times are new. `visit_days` 7 ties the times to weekly visits (at most 13
-// distinct in 12 weeks, as in the trial); 0 leaves them continuous (as in bench/compare_rpact).
-void log_rank_benchmark(benchmark::State& state, double visit_days) {
+// distinct in 12 weeks, as in the trial); 0 leaves them continuous. Times past
+// `follow_up_days` are censored there (84, the trial's 12 weeks); with kNoCensoring every
+// time is observed, as in bench/compare_rpact.
+constexpr double kNoCensoring = std::numeric_limits<double>::infinity();
+void log_rank_benchmark(benchmark::State& state, double visit_days, double follow_up_days = 84) {
   const auto n = static_cast<std::size_t>(state.range(0));
   constexpr std::size_t kDataSets = 256;
   std::vector<double> time(n * kDataSets);
@@ -49,8 +53,8 @@ void log_rank_benchmark(benchmark::State& state, double visit_days) {
     const double rate = std::log(2.0) / 21 * (group[i] ? 1.5 : 1.0);
     const double exact = -std::log(stream.uniform_open01()) / rate;
     const double t = visit_days > 0 ? std::ceil(exact / visit_days) * visit_days : exact;
-    event[i] = t <= 84 ? 1 : 0;
-    time[i] = t <= 84 ? t : 84;
+    event[i] = t <= follow_up_days ? 1 : 0;
+    time[i] = t <= follow_up_days ? t : follow_up_days;
   }
   LogRankWorkspace workspace;
   std::size_t set = 0;
@@ -65,8 +69,10 @@ void log_rank_benchmark(benchmark::State& state, double visit_days) {
 }
 void BM_LogRank(benchmark::State& state) { log_rank_benchmark(state, 7); }
 void BM_LogRankContinuous(benchmark::State& state) { log_rank_benchmark(state, 0); }
+void BM_LogRankUncensored(benchmark::State& state) { log_rank_benchmark(state, 0, kNoCensoring); }
 BENCHMARK(BM_LogRank)->Arg(100)->Arg(1000);
 BENCHMARK(BM_LogRankContinuous)->Arg(100)->Arg(1000);
+BENCHMARK(BM_LogRankUncensored)->Arg(100)->Arg(1000);
 
 // One 100-patient trial on warm objects: what a worker thread does per trial.
 void BM_ParametricTrial(benchmark::State& state) {

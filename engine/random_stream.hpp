@@ -70,6 +70,14 @@ class RandomStream {
     return rotl(s0 + s3, 23) + s0;
   }
 
+  // The 64-bit hash of (patient_hash, purpose) that this key's state is seeded from. It is a
+  // SplitMix64 output of a distinct input per key, so it is itself a uniform 64-bit word, as
+  // unrelated to the stream's outputs as those are to each other (FirstDrawStream uses it as
+  // its first draw).
+  static constexpr result_type key_word(std::uint64_t patient_hash, std::uint64_t purpose) noexcept {
+    return purpose_hash(patient_hash, purpose);
+  }
+
   static constexpr result_type min() noexcept { return 0; }
   static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
 
@@ -113,20 +121,23 @@ class RandomStream {
   std::uint64_t s_[4];  // every public constructor seeds all four words
 };
 
-// A stream whose first draw costs half a seeding (RandomStream::first_output), computed when
-// the stream is made (so the caller's independent streams hash in parallel); the full state is
-// built only if a second draw is asked for. Same outputs as the RandomStream of that key, for
-// variates that usually take one draw and occasionally more (e.g. a ziggurat).
+// A keyed stream for purposes that usually take one draw and occasionally more (e.g. a
+// ziggurat): its first word is the key's hash itself (RandomStream::key_word), one SplitMix64
+// round from the patient hash, and any further words are the outputs of the RandomStream of
+// the same key, whose state is built only if a second draw is asked for. So the common case
+// costs one mixing round instead of the five a full seeding and draw cost. Its words differ
+// from that RandomStream's (they are the RandomStream's shifted by one, after the key word):
+// a purpose is read through one kind of stream only.
 class FirstDrawStream {
  public:
   using result_type = RandomStream::result_type;
   FirstDrawStream(std::uint64_t patient_hash, std::uint64_t purpose) noexcept
-      : patient_hash_(patient_hash), purpose_(purpose), first_(RandomStream::first_output(patient_hash, purpose)) {}
+      : patient_hash_(patient_hash), purpose_(purpose), first_(RandomStream::key_word(patient_hash, purpose)) {}
   static constexpr result_type min() noexcept { return RandomStream::min(); }
   static constexpr result_type max() noexcept { return RandomStream::max(); }
   result_type operator()() noexcept {
-    if (draws_ == 0) [[likely]] {
-      draws_ = 1;
+    if (!drawn_) [[likely]] {
+      drawn_ = true;
       return first_;
     }
     return next_after_first();
@@ -134,10 +145,9 @@ class FirstDrawStream {
 
  private:
   [[gnu::noinline]] result_type next_after_first() noexcept {
-    if (draws_ == 1) {
+    if (!built_) {
       full_ = RandomStream::from_patient_hash(patient_hash_, purpose_);
-      full_();  // the first output, already returned
-      draws_ = 2;
+      built_ = true;
     }
     return full_();
   }
@@ -145,8 +155,9 @@ class FirstDrawStream {
   std::uint64_t patient_hash_;
   std::uint64_t purpose_;
   result_type first_;
-  int draws_ = 0;      // 0: none taken; 1: the first taken; 2: full_ built
-  RandomStream full_;  // placeholder until draws_ == 2
+  bool drawn_ = false;  // the key word has been returned
+  bool built_ = false;  // full_ is seeded
+  RandomStream full_;   // placeholder until built_
 };
 
 // The streams of one (seed, trial, patient), each purpose its own, hashing the shared part once.
@@ -159,10 +170,6 @@ class PatientStreams {
     return PatientStreams(RandomStream::patient_hash_in_trial(trial_hash, patient));
   }
   RandomStream stream(std::uint64_t purpose) const noexcept { return RandomStream::from_patient_hash(hash_, purpose); }
-  // The first uniform on (0, 1) of stream(purpose), for purposes that draw exactly once.
-  double first_uniform_open01(std::uint64_t purpose) const noexcept {
-    return RandomStream::to_open01(RandomStream::first_output(hash_, purpose));
-  }
   FirstDrawStream first_draw_stream(std::uint64_t purpose) const noexcept { return {hash_, purpose}; }
 
  private:

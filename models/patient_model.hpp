@@ -10,6 +10,13 @@
 
 namespace vtrial {
 
+// Record fields that a consumer may not read. A model may leave an unrequested field at its
+// default (NaN) and skip the draws behind it: every purpose has its own stream, so skipping
+// one changes no other number (the fields that are read are the same either way).
+struct OutputRequest {
+  bool nk_change = true;
+};
+
 struct PatientKey {
   std::uint64_t seed = 0;
   std::uint64_t trial = 0;
@@ -24,8 +31,13 @@ class PatientModel {
   // its own copy (see clone()).
   virtual void simulate(const PatientKey& key, PatientRecord& out, Trajectory* trajectory) = 0;
   virtual std::unique_ptr<PatientModel> clone() const = 0;
+  // What the following simulate() calls must fill in (all of it unless told otherwise).
+  void request(const OutputRequest& outputs) { outputs_ = outputs; }
   // Which optional outputs this model produces, so the analysis knows its endpoints.
   virtual bool models_lupus_and_safety() const { return false; }
+
+ protected:
+  OutputRequest outputs_;
 };
 
 }  // namespace vtrial

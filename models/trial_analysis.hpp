@@ -18,6 +18,7 @@
 #include "engine/stats/wilcoxon.hpp"
 #include "models/endpoint_catalog.hpp"
 #include "models/interim_analysis.hpp"
+#include "models/patient_model.hpp"
 #include "models/patient_record.hpp"
 #include "models/scenario.hpp"
 
@@ -32,6 +33,8 @@ class TrialAnalysis {
   std::vector<ColumnSpec> columns() const;
   // `row` has one slot per column, in the order of columns().
   void analyze(std::span<const PatientRecord> patients, std::span<double> row);
+  // The optional record fields analyze() reads: the simulator may skip the others.
+  OutputRequest outputs_read() const { return {.nk_change = uses_nk_}; }
 
  private:
   struct TestResult {

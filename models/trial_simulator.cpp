@@ -38,8 +38,10 @@ TrialSimulator::TrialSimulator(const TrialSimulator& other)
       records_(other.records_) {}
 
 std::span<const PatientRecord> TrialSimulator::simulate(std::uint64_t trial, std::size_t patients,
-                                                        std::vector<Trajectory>* trajectories) {
+                                                        std::vector<Trajectory>* trajectories,
+                                                        const OutputRequest& outputs) {
   records_.resize(patients);
+  model_->request(outputs);
   BlockRandomization randomization(scenario_->simulation.seed, trial);
   const std::size_t traced = trajectories ? trajectories->size() : 0;
   for (std::size_t k = 0; k < patients; ++k) {

@@ -22,9 +22,11 @@ class TrialSimulator {
   TrialSimulator(TrialSimulator&&) noexcept = default;
 
   // Simulates slots [0, patients) of `trial`. When `trajectories` is given, the first
-  // trajectories->size() patients record their course into it.
+  // trajectories->size() patients record their course into it. Fields `outputs` does not ask
+  // for may be left at their defaults (see OutputRequest).
   std::span<const PatientRecord> simulate(std::uint64_t trial, std::size_t patients,
-                                          std::vector<Trajectory>* trajectories = nullptr);
+                                          std::vector<Trajectory>* trajectories = nullptr,
+                                          const OutputRequest& outputs = {});
 
   const PatientModel& model() const { return *model_; }
 

@@ -28,14 +28,17 @@ struct TrialWorker {
   std::size_t largest;
 
   void operator()(std::size_t t) {
-    const auto records = simulator.simulate(t, largest);
+    // Kept trials are written out patient by patient, so their records are complete; the
+    // others fill only what the analysis reads.
+    const bool keep = kept && t < kept->size();
+    const auto records = simulator.simulate(t, largest, nullptr, keep ? OutputRequest{} : analysis.outputs_read());
     auto& set = (*tables)[(t / block_rows) % 2];
     const std::size_t r = t % block_rows;
     for (std::size_t i = 0; i < sample_sizes->size(); ++i) {
       analysis.analyze(records.first(static_cast<std::size_t>((*sample_sizes)[i])), row);
       for (std::size_t c = 0; c < row.size(); ++c) set[i].at(c, r) = row[c];
     }
-    if (kept && t < kept->size()) (*kept)[t].assign(records.begin(), records.end());
+    if (keep) (*kept)[t].assign(records.begin(), records.end());
   }
 };
 

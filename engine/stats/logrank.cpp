@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 
@@ -35,19 +36,32 @@ LogRankResult log_rank_test(std::span<const double> time, std::span<const std::u
   }
   sort_by_key(items, workspace.sort);
 
+  // At-risk counts are integers 1..n: dividing by one is multiplying by its tabulated
+  // reciprocal (within an ulp of the quotient), which keeps the three divisions an event time
+  // would cost off the walk's critical path.
+  auto& reciprocal = workspace.reciprocal;
+  if (reciprocal.size() < n + 1) {
+    const std::size_t known = reciprocal.empty() ? 1 : reciprocal.size();
+    reciprocal.resize(n + 1);
+    reciprocal[0] = 0;  // never read: an event time has at least one subject at risk
+    for (std::size_t k = known; k <= n; ++k) reciprocal[k] = 1.0 / static_cast<double>(k);
+  }
+  const double* inverse = reciprocal.data();
+
   // Walking from the largest time down, the at-risk set at time t is everything already seen
   // plus the whole tied block at t, censorings included (survdiff's convention). Counts are
   // integers (exact, like the doubles they become), so the order inside a block is immaterial.
-  std::size_t at_risk_n = 0, at_risk_1_n = 0;
+  // Signed counters convert to double in one instruction.
+  std::int64_t at_risk_n = 0, at_risk_1_n = 0;
   double observed_1 = 0, observed_total = 0, expected_0 = 0, expected_1 = 0, variance = 0;
   std::size_t hi = n;
   while (hi > 0) {
     const double t = items[hi - 1].key;
-    std::size_t deaths_n = 0, deaths_1_n = 0;
+    std::int64_t deaths_n = 0, deaths_1_n = 0;
     std::size_t lo = hi;
     for (; lo > 0 && items[lo - 1].key == t; --lo) {
       const std::uint32_t flags = items[lo - 1].payload;
-      const std::uint32_t in_1 = flags >> 1, died = flags & 1u;
+      const auto in_1 = static_cast<std::int64_t>(flags >> 1), died = static_cast<std::int64_t>(flags & 1u);
       at_risk_n += 1;
       at_risk_1_n += in_1;
       deaths_n += died;
@@ -59,13 +73,13 @@ LogRankResult log_rank_test(std::span<const double> time, std::span<const std::u
     const auto at_risk = static_cast<double>(at_risk_n), at_risk_1 = static_cast<double>(at_risk_1_n);
     observed_total += deaths;
     observed_1 += deaths_1;
-    const double share_1 = at_risk_1 / at_risk;
+    const double share_1 = at_risk_1 * inverse[at_risk_n];
     // Both expectations summed directly, as survdiff does, rather than one as a difference.
-    expected_0 += deaths * ((at_risk - at_risk_1) / at_risk);
+    expected_0 += deaths * ((at_risk - at_risk_1) * inverse[at_risk_n]);
     expected_1 += deaths * share_1;
     // With a single subject at risk the hypergeometric variance is 0 (and 0/0 as written).
-    if (at_risk > 1) {
-      variance += deaths * share_1 * (1 - share_1) * (at_risk - deaths) / (at_risk - 1);
+    if (at_risk_n > 1) {
+      variance += deaths * share_1 * (1 - share_1) * (at_risk - deaths) * inverse[at_risk_n - 1];
     }
   }
 

@@ -32,6 +32,7 @@ struct LogRankResult {
 struct LogRankWorkspace {
   std::vector<KeyedItem> items;  // (time, event | group << 1), sorted by time
   KeySortWorkspace sort;
+  std::vector<double> reciprocal;  // reciprocal[k] = 1 / k for the at-risk counts seen so far
 };
 
 // group[i] is 0 or 1; event[i] is 1 for an observed event, 0 for censored.

@@ -29,8 +29,8 @@ void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Traj
   // One standard exponential per purpose: the same person in either arm, so the arm changes
   // only the hazard, never the draw (common random numbers).
   // Every purpose below usually takes one draw (ziggurat exponentials and normals need a
-  // second in ~1 % of calls), so each reads a FirstDrawStream, which builds the full state of
-  // its stream only when asked for a second draw.
+  // second in ~1 % of calls), so each reads a FirstDrawStream: its first word is one mixing
+  // round from the slot's hash, and the full state is built only for a second draw.
   if (!have_trial_hash_ || key.seed != hashed_seed_ || key.trial != hashed_trial_) {
     trial_hash_ = RandomStream::trial_hash(key.seed, key.trial);
     hashed_seed_ = key.seed;
@@ -38,10 +38,7 @@ void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Traj
     have_trial_hash_ = true;
   }
   const PatientStreams streams = PatientStreams::in_trial(trial_hash_, key.slot);
-  // Both streams every patient reads are hashed first, so the two independent hash chains
-  // overlap.
   FirstDrawStream event_stream = streams.first_draw_stream(purpose_id(StreamPurpose::time_to_negative));
-  FirstDrawStream nk_stream = streams.first_draw_stream(purpose_id(StreamPurpose::nk_change));
   const double e = standard_exponential(event_stream);
   // Arms are random, so a branch on the arm mispredicts half the time; a table lookup does
   // not.
@@ -63,7 +60,10 @@ void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Traj
   out.event = seen.event ? 1 : 0;
   out.dropped_out = seen.dropped_out ? 1 : 0;
 
-  out.nk_change = nk_change_mean_[arm] + params_.nk_change_sd * standard_normal(nk_stream);
+  if (outputs_.nk_change) {
+    FirstDrawStream nk_stream = streams.first_draw_stream(purpose_id(StreamPurpose::nk_change));
+    out.nk_change = nk_change_mean_[arm] + params_.nk_change_sd * standard_normal(nk_stream);
+  }
   // Screen failures before this slot's eligible candidate: geometric with failure probability
   // p, as floor(E / -log p) for a standard exponential E (P(floor(E / -log p) >= k) = p^k).
   out.screened = 1;
