@@ -132,7 +132,10 @@ class FirstDrawStream {
  public:
   using result_type = RandomStream::result_type;
   FirstDrawStream(std::uint64_t patient_hash, std::uint64_t purpose) noexcept
-      : patient_hash_(patient_hash), purpose_(purpose), first_(RandomStream::key_word(patient_hash, purpose)) {}
+      : FirstDrawStream(patient_hash, purpose, RandomStream::key_word(patient_hash, purpose)) {}
+  // With the key word already computed (a caller hashing many keys in one pass).
+  FirstDrawStream(std::uint64_t patient_hash, std::uint64_t purpose, result_type key_word) noexcept
+      : patient_hash_(patient_hash), purpose_(purpose), first_(key_word) {}
   static constexpr result_type min() noexcept { return RandomStream::min(); }
   static constexpr result_type max() noexcept { return RandomStream::max(); }
   result_type operator()() noexcept {

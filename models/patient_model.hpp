@@ -5,6 +5,7 @@
 // it is asked for, so slot k is the same person in either arm and at any sample size.
 #include <cstdint>
 #include <memory>
+#include <span>
 
 #include "models/patient_record.hpp"
 
@@ -30,6 +31,12 @@ class PatientModel {
   // patient's course to it. Not const: a model may keep scratch buffers, so each worker owns
   // its own copy (see clone()).
   virtual void simulate(const PatientKey& key, PatientRecord& out, Trajectory* trajectory) = 0;
+  // Slots 0..records.size()-1 of one trial at once (arms already set), without trajectories:
+  // exactly what simulate() gives slot by slot. A model whose patients are cheap overrides it
+  // to batch the work across slots.
+  virtual void simulate_slots(std::uint64_t seed, std::uint64_t trial, std::span<PatientRecord> records) {
+    for (std::size_t k = 0; k < records.size(); ++k) simulate({seed, trial, k}, records[k], nullptr);
+  }
   virtual std::unique_ptr<PatientModel> clone() const = 0;
   // What the following simulate() calls must fill in (all of it unless told otherwise).
   void request(const OutputRequest& outputs) { outputs_ = outputs; }

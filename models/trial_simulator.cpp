@@ -43,13 +43,19 @@ std::span<const PatientRecord> TrialSimulator::simulate(std::uint64_t trial, std
   records_.resize(patients);
   model_->request(outputs);
   BlockRandomization randomization(scenario_->simulation.seed, trial);
-  const std::size_t traced = trajectories ? trajectories->size() : 0;
   for (std::size_t k = 0; k < patients; ++k) {
     PatientRecord& r = records_[k];
     r = kFreshRecord;
     r.arm = randomization.arm(k);
-    Trajectory* trace = k < traced ? &(*trajectories)[k] : nullptr;
-    model_->simulate({scenario_->simulation.seed, trial, k}, r, trace);
+  }
+  const std::uint64_t seed = scenario_->simulation.seed;
+  if (trajectories && !trajectories->empty()) {
+    for (std::size_t k = 0; k < patients; ++k) {
+      Trajectory* trace = k < trajectories->size() ? &(*trajectories)[k] : nullptr;
+      model_->simulate({seed, trial, k}, records_[k], trace);
+    }
+  } else {
+    model_->simulate_slots(seed, trial, records_);
   }
   enrollment_.schedule(scenario_->simulation.seed, trial, records_);
   return records_;

@@ -3,6 +3,10 @@
 // multiplied by the hazard ratio on IL-2 (proportional hazards), NK change from a normal
 // distribution per arm. Quick what-ifs, and the model the engine is checked against closed
 // forms and peers with.
+#include <cstdint>
+#include <span>
+#include <vector>
+
 #include "models/patient_model.hpp"
 #include "models/scenario.hpp"
 
@@ -12,6 +16,7 @@ class ParametricPatient final : public PatientModel {
  public:
   ParametricPatient(const ParametricParams& params, const TrialDesign& design, const DropoutParams& dropout);
   void simulate(const PatientKey& key, PatientRecord& out, Trajectory* trajectory) override;
+  void simulate_slots(std::uint64_t seed, std::uint64_t trial, std::span<PatientRecord> records) override;
   std::unique_ptr<PatientModel> clone() const override { return std::make_unique<ParametricPatient>(*this); }
 
  private:
@@ -24,9 +29,13 @@ class ParametricPatient final : public PatientModel {
   double screen_failure_scale_;          // -1 / log(screen-failure probability), for geometric draws
   double inverse_hazard_multiplier_[2];  // by arm: 1 (control), 1 / hazard ratio (IL-2)
   double nk_change_mean_[2];             // by arm
+  // The course of the slot whose streams hash to `slot_hash`, its first time-to-negativity
+  // word already computed.
+  void simulate_slot(std::uint64_t slot_hash, std::uint64_t event_word, PatientRecord& out) const;
   // RandomStream::trial_hash of the last (seed, trial) seen: slots of one trial come in a row.
   std::uint64_t hashed_seed_ = 0, hashed_trial_ = 0, trial_hash_ = 0;
   bool have_trial_hash_ = false;
+  std::vector<std::uint64_t> slot_hash_, event_word_;  // simulate_slots' scratch
 };
 
 }  // namespace vtrial

@@ -426,3 +426,16 @@ def test_samplesize_bad_endpoint_names_choices(vtrial, scenario, tmp_path):
     assert proc.returncode != 0
     assert "nk_change" in proc.stderr and "--endpoint nk" in proc.stderr
     assert not (tmp_path / "n.h5").exists()
+
+
+@pytest.mark.parametrize("trials", [1, 2, 3, 1000, 1001])
+def test_design_enrollment_quantiles_match_numpy(vtrial, scenario, tmp_path, trials):
+    # /design's quantiles come from selection, not a sort; numpy's default method ("linear")
+    # is R's type 7, the definition output.md gives.
+    out = tmp_path / "q.h5"
+    vtrial("run", scenario, "--set", "model=parametric", "--trials", trials, "-o", out)
+    days = read_group(out, "trials")["enrollment_days"]
+    design = read_group(out, "design")
+    want = np.quantile(days, [0.1, 0.5, 0.9])
+    got = [design[k][0] for k in ("enrollment_days_p10", "median_enrollment_days", "enrollment_days_p90")]
+    assert np.allclose(got, want, rtol=1e-13, atol=0), (got, want)

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "engine/random_stream.hpp"
 #include "engine/stats/logrank.hpp"
 
 namespace vtrial {
@@ -142,6 +143,98 @@ TEST(LogRank, HeavyTiesMatchSurvdiff) {
                       0.0014522163942596372,
                       0.96960160707240417,
                       -0.0048188601115106032});
+}
+
+// Continuous times (no ties) take a branch-free walk; 40 subjects, so the times also go
+// through the bucket sort. Data and reference from R (4.2.2, survival 3.5.3):
+//   set.seed(20251126); time <- round(rexp(40, 0.05), 3); stopifnot(!anyDuplicated(time))
+//   status <- rbinom(40, 1, 0.7); group <- rep(0:1, 20); show(time, status, group)
+// obs: 16 14
+// exp: 14.848661150296872 15.151338849703126
+// var22: 7.1712043539371439
+// chisq: 0.18484777192382565
+// p: 0.66723982177536012
+// logHR: -0.15371059063789846
+TEST(LogRank, UntiedContinuousTimesMatchSurvdiff) {
+  Data d{{27.511, 13.370, 3.613,  15.933, 6.432,  78.598, 52.991, 40.564, 1.988,  17.872,
+          105.021, 5.882, 7.556,  67.240, 43.713, 4.253,  22.510, 13.683, 30.759, 14.013,
+          14.727, 14.553, 0.883,  3.611,  0.056,  34.727, 15.454, 12.390, 11.455, 51.692,
+          21.250, 15.784, 10.406, 33.465, 16.179, 17.385, 0.425,  19.881, 81.806, 11.595},
+         {1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+          1, 0, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1},
+         {}};
+  for (int i = 0; i < 40; ++i) d.group.push_back(static_cast<std::uint8_t>(i % 2));
+  check(d, {{16, 14},
+            {14.848661150296872, 15.151338849703126},
+            7.1712043539371439,
+            0.18484777192382565,
+            0.66723982177536012,
+            -0.15371059063789846});
+}
+
+// The statistic straight from its definition, O(n^2): for each distinct event time, its risk
+// set and deaths by scanning everyone. An independent check of both walks on many samples.
+LogRankResult by_definition(const Data& d) {
+  const std::size_t n = d.time.size();
+  double o1 = 0, o = 0, e0 = 0, e1 = 0, v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!d.event[i]) continue;
+    bool first = true;  // count each distinct event time once, at its first event
+    for (std::size_t j = 0; j < i; ++j) first &= !(d.event[j] && d.time[j] == d.time[i]);
+    if (!first) continue;
+    double at_risk = 0, at_risk_1 = 0, deaths = 0, deaths_1 = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (d.time[j] >= d.time[i]) {
+        at_risk += 1;
+        at_risk_1 += d.group[j];
+      }
+      if (d.time[j] == d.time[i] && d.event[j]) {
+        deaths += 1;
+        deaths_1 += d.group[j];
+      }
+    }
+    o += deaths;
+    o1 += deaths_1;
+    e1 += deaths * at_risk_1 / at_risk;
+    e0 += deaths * (at_risk - at_risk_1) / at_risk;
+    if (at_risk > 1) v += deaths * (at_risk - deaths) * at_risk_1 * (at_risk - at_risk_1) / (at_risk * at_risk * (at_risk - 1));
+  }
+  LogRankResult r;
+  r.observed[0] = o - o1;
+  r.observed[1] = o1;
+  r.expected[0] = e0;
+  r.expected[1] = e1;
+  r.variance = v;
+  return r;
+}
+
+// 600 samples of 5 to 300 subjects: continuous times (the untied walk), times rounded to a
+// grid (ties, the blocked walk), with and without censoring, one group sometimes empty.
+TEST(LogRank, BothWalksMatchTheDefinitionOnRandomSamples) {
+  RandomStream stream({42, 0, 0, 0});
+  LogRankWorkspace workspace;
+  for (int sample = 0; sample < 600; ++sample) {
+    const auto n = static_cast<std::size_t>(5 + stream() % 296);
+    const double grid = sample % 3 == 0 ? 7.0 : 0.0;
+    const double censor_share = (sample % 4) / 4.0;
+    const std::uint64_t group_cut = sample % 50 == 0 ? 0 : stream() % 3 + 1;  // 0: everyone in group 1
+    Data d;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint8_t g = (stream() % 4) >= group_cut ? 1 : 0;
+      double t = -std::log(stream.uniform_open01()) * (g ? 30.0 : 20.0);
+      if (grid > 0) t = std::ceil(t / grid) * grid;
+      d.time.push_back(t);
+      d.event.push_back(stream.uniform_open01() >= censor_share ? 1 : 0);
+      d.group.push_back(g);
+    }
+    const LogRankResult got = log_rank_test(d.time, d.event, d.group, workspace);
+    const LogRankResult want = by_definition(d);
+    for (int g = 0; g < 2; ++g) {
+      ASSERT_EQ(got.observed[g], want.observed[g]) << "sample " << sample;
+      ASSERT_NEAR(got.expected[g], want.expected[g], 1e-11 * (1 + want.expected[g])) << "sample " << sample;
+    }
+    ASSERT_NEAR(got.variance, want.variance, 1e-11 * (1 + want.variance)) << "sample " << sample;
+  }
 }
 
 TEST(LogRank, WorkspaceReuseIsIdenticalAndDoesNotReallocate) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "models/parametric/parametric_patient.hpp"
@@ -109,6 +110,34 @@ TEST(TrialSimulator, FirstPatientsOfALargerTrialAreTheSmallerTrial) {
     EXPECT_EQ(small[k].arm, big_copy[k].arm);
     EXPECT_EQ(small[k].time_days, big_copy[k].time_days);
     EXPECT_EQ(small[k].nk_change, big_copy[k].nk_change);
+  }
+}
+
+}  // namespace
+}  // namespace vtrial
+
+namespace vtrial {
+namespace {
+
+// The batched path (simulate_slots, what every trial uses) gives exactly what simulating the
+// slots one by one gives (the path used when trajectories are recorded), with dropout and
+// screening drawn too, across trials that reuse the model's scratch.
+TEST(ParametricPatient, BatchedSlotsEqualOneByOne) {
+  const Scenario sc = testing::scenario_from_yaml(
+      "model: parametric\ndropout: {rate_per_year: 3}\nparametric: {screen_failure_probability: 0.3}\n");
+  ParametricPatient batched(sc.parametric, sc.trial, sc.dropout), single(sc.parametric, sc.trial, sc.dropout);
+  for (std::uint64_t trial : {0ull, 1ull, 12345ull}) {
+    std::vector<PatientRecord> a(137), b(137);
+    for (std::size_t k = 0; k < a.size(); ++k) a[k].arm = b[k].arm = static_cast<std::uint8_t>((k * 7 + trial) % 2);
+    batched.simulate_slots(99, trial, a);
+    for (std::size_t k = 0; k < b.size(); ++k) single.simulate({99, trial, k}, b[k], nullptr);
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      EXPECT_EQ(std::memcmp(&a[k].time_days, &b[k].time_days, sizeof(double)), 0) << trial << " " << k;
+      EXPECT_EQ(std::memcmp(&a[k].nk_change, &b[k].nk_change, sizeof(double)), 0) << trial << " " << k;
+      EXPECT_EQ(a[k].event, b[k].event);
+      EXPECT_EQ(a[k].dropped_out, b[k].dropped_out);
+      EXPECT_EQ(a[k].screened, b[k].screened);
+    }
   }
 }
 
