@@ -45,7 +45,7 @@ class RandomStream {
   }
 
   // The hash of (seed, trial, patient): a patient with several purposes computes it once
-  // (see PatientStreams) and gets exactly the streams reseed() would give.
+  // (see RandomStream::from_patient_hash) and gets exactly the streams reseed() would give.
   static constexpr std::uint64_t patient_hash(std::uint64_t seed, std::uint64_t trial, std::uint64_t patient) noexcept {
     return patient_hash_in_trial(trial_hash(seed, trial), patient);
   }
@@ -61,22 +61,17 @@ class RandomStream {
     for (std::uint64_t k = 0; k < 4; ++k) s_[k] = state_word(h, k);
   }
 
-  // The first output of the stream seed_from_patient_hash(patient_hash, purpose) would give,
-  // computed from the two state words it depends on (s[0], s[3]) instead of all four: a
-  // purpose that needs a single draw saves half the seeding.
-  static constexpr result_type first_output(std::uint64_t patient_hash, std::uint64_t purpose) noexcept {
-    const std::uint64_t h = purpose_hash(patient_hash, purpose);
-    const std::uint64_t s0 = state_word(h, 0), s3 = state_word(h, 3);
-    return rotl(s0 + s3, 23) + s0;
+  // Single draws by counter (as in Random123): the word of key (trial, index, purpose) is
+  // output index + 1 of the SplitMix64 sequence started at trial_hash + purpose * 2^32 * gamma,
+  // one mixing round. So a purpose's words over a trial's slots are consecutive outputs of one
+  // SplitMix64 sequence (full period, BigCrush-clean), and purposes lie 2^32 outputs apart:
+  // no two keys with index < 2^32 share a word's position. For purposes that take one draw
+  // per slot; FirstDrawStream continues such a word into a stream when a second is needed.
+  static constexpr result_type counter_word(std::uint64_t trial_hash, std::uint64_t index,
+                                            std::uint64_t purpose) noexcept {
+    return mix64(trial_hash + ((purpose << 32) + index) * kGolden);
   }
-
-  // The 64-bit hash of (patient_hash, purpose) that this key's state is seeded from. It is a
-  // SplitMix64 output of a distinct input per key, so it is itself a uniform 64-bit word, as
-  // unrelated to the stream's outputs as those are to each other (FirstDrawStream uses it as
-  // its first draw).
-  static constexpr result_type key_word(std::uint64_t patient_hash, std::uint64_t purpose) noexcept {
-    return purpose_hash(patient_hash, purpose);
-  }
+  static constexpr std::uint64_t kGolden = 0x9e3779b97f4a7c15ULL;  // SplitMix64's increment
 
   static constexpr result_type min() noexcept { return 0; }
   static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
@@ -121,21 +116,16 @@ class RandomStream {
   std::uint64_t s_[4];  // every public constructor seeds all four words
 };
 
-// A keyed stream for purposes that usually take one draw and occasionally more (e.g. a
-// ziggurat): its first word is the key's hash itself (RandomStream::key_word), one SplitMix64
-// round from the patient hash, and any further words are the outputs of the RandomStream of
-// the same key, whose state is built only if a second draw is asked for. So the common case
-// costs one mixing round instead of the five a full seeding and draw cost. Its words differ
-// from that RandomStream's (they are the RandomStream's shifted by one, after the key word):
-// a purpose is read through one kind of stream only.
+// A stream for purposes that usually take one draw and occasionally more (e.g. a ziggurat):
+// its first word is a counter word (RandomStream::counter_word, one mixing round), and any
+// further words are the outputs of the RandomStream keyed by (that word, purpose), whose state
+// is built only if a second draw is asked for. The common case thus costs one mixing round
+// instead of the five a full seeding and first draw cost.
 class FirstDrawStream {
  public:
   using result_type = RandomStream::result_type;
-  FirstDrawStream(std::uint64_t patient_hash, std::uint64_t purpose) noexcept
-      : FirstDrawStream(patient_hash, purpose, RandomStream::key_word(patient_hash, purpose)) {}
-  // With the key word already computed (a caller hashing many keys in one pass).
-  FirstDrawStream(std::uint64_t patient_hash, std::uint64_t purpose, result_type key_word) noexcept
-      : patient_hash_(patient_hash), purpose_(purpose), first_(key_word) {}
+  FirstDrawStream(std::uint64_t trial_hash, std::uint64_t index, std::uint64_t purpose) noexcept
+      : first_(RandomStream::counter_word(trial_hash, index, purpose)), purpose_(purpose) {}
   static constexpr result_type min() noexcept { return RandomStream::min(); }
   static constexpr result_type max() noexcept { return RandomStream::max(); }
   result_type operator()() noexcept {
@@ -149,35 +139,17 @@ class FirstDrawStream {
  private:
   [[gnu::noinline]] result_type next_after_first() noexcept {
     if (!built_) {
-      full_ = RandomStream::from_patient_hash(patient_hash_, purpose_);
+      full_ = RandomStream::from_patient_hash(first_, purpose_);
       built_ = true;
     }
     return full_();
   }
 
-  std::uint64_t patient_hash_;
-  std::uint64_t purpose_;
   result_type first_;
-  bool drawn_ = false;  // the key word has been returned
+  std::uint64_t purpose_;
+  bool drawn_ = false;  // the first word has been returned
   bool built_ = false;  // full_ is seeded
   RandomStream full_;   // placeholder until built_
-};
-
-// The streams of one (seed, trial, patient), each purpose its own, hashing the shared part once.
-class PatientStreams {
- public:
-  PatientStreams(std::uint64_t seed, std::uint64_t trial, std::uint64_t patient) noexcept
-      : hash_(RandomStream::patient_hash(seed, trial, patient)) {}
-  // From RandomStream::trial_hash(seed, trial), for callers that keep it across a trial's slots.
-  static PatientStreams in_trial(std::uint64_t trial_hash, std::uint64_t patient) noexcept {
-    return PatientStreams(RandomStream::patient_hash_in_trial(trial_hash, patient));
-  }
-  RandomStream stream(std::uint64_t purpose) const noexcept { return RandomStream::from_patient_hash(hash_, purpose); }
-  FirstDrawStream first_draw_stream(std::uint64_t purpose) const noexcept { return {hash_, purpose}; }
-
- private:
-  explicit PatientStreams(std::uint64_t hash) noexcept : hash_(hash) {}
-  std::uint64_t hash_;
 };
 
 }  // namespace vtrial

@@ -32,33 +32,21 @@ void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Traj
     hashed_trial_ = key.trial;
     have_trial_hash_ = true;
   }
-  const std::uint64_t slot_hash = RandomStream::patient_hash_in_trial(trial_hash_, key.slot);
-  simulate_slot(slot_hash, RandomStream::key_word(slot_hash, purpose_id(StreamPurpose::time_to_negative)), out);
+  simulate_slot(trial_hash_, key.slot, out);
 }
 
 void ParametricPatient::simulate_slots(std::uint64_t seed, std::uint64_t trial, std::span<PatientRecord> records) {
-  // The two hashing rounds of each slot form a dependent chain, and done inside each
-  // patient's course the chains of consecutive slots barely overlap; hashed in a pass of
-  // their own they do, and the pass is bound by throughput, not latency.
   const std::uint64_t trial_hash = RandomStream::trial_hash(seed, trial);
-  const std::size_t n = records.size();
-  slot_hash_.resize(n);
-  event_word_.resize(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::uint64_t h = RandomStream::patient_hash_in_trial(trial_hash, k);
-    slot_hash_[k] = h;
-    event_word_[k] = RandomStream::key_word(h, purpose_id(StreamPurpose::time_to_negative));
-  }
-  for (std::size_t k = 0; k < n; ++k) simulate_slot(slot_hash_[k], event_word_[k], records[k]);
+  for (std::size_t k = 0; k < records.size(); ++k) simulate_slot(trial_hash, k, records[k]);
 }
 
-void ParametricPatient::simulate_slot(std::uint64_t slot_hash, std::uint64_t event_word, PatientRecord& out) const {
+void ParametricPatient::simulate_slot(std::uint64_t trial_hash, std::uint64_t slot, PatientRecord& out) const {
   // One standard exponential per purpose: the same person in either arm, so the arm changes
   // only the hazard, never the draw (common random numbers).
   // Every purpose below usually takes one draw (ziggurat exponentials and normals need a
   // second in ~1 % of calls), so each reads a FirstDrawStream: its first word is one mixing
-  // round from the slot's hash, and the full state is built only for a second draw.
-  FirstDrawStream event_stream(slot_hash, purpose_id(StreamPurpose::time_to_negative), event_word);
+  // round from the trial's hash, and a full stream is built only for a second draw.
+  FirstDrawStream event_stream(trial_hash, slot, purpose_id(StreamPurpose::time_to_negative));
   const double e = standard_exponential(event_stream);
   // Arms are random, so a branch on the arm mispredicts half the time; a table lookup does
   // not.
@@ -71,7 +59,7 @@ void ParametricPatient::simulate_slot(std::uint64_t slot_hash, std::uint64_t eve
 
   double dropout_day = std::numeric_limits<double>::infinity();
   if (dropout_per_day_ > 0) {
-    FirstDrawStream dropout_stream(slot_hash, purpose_id(StreamPurpose::dropout));
+    FirstDrawStream dropout_stream(trial_hash, slot, purpose_id(StreamPurpose::dropout));
     dropout_day = standard_exponential(dropout_stream) * mean_days_to_dropout_;
   }
   const ObservedCourse seen =
@@ -81,14 +69,14 @@ void ParametricPatient::simulate_slot(std::uint64_t slot_hash, std::uint64_t eve
   out.dropped_out = seen.dropped_out ? 1 : 0;
 
   if (outputs_.nk_change) {
-    FirstDrawStream nk_stream(slot_hash, purpose_id(StreamPurpose::nk_change));
+    FirstDrawStream nk_stream(trial_hash, slot, purpose_id(StreamPurpose::nk_change));
     out.nk_change = nk_change_mean_[arm] + params_.nk_change_sd * standard_normal(nk_stream);
   }
   // Screen failures before this slot's eligible candidate: geometric with failure probability
   // p, as floor(E / -log p) for a standard exponential E (P(floor(E / -log p) >= k) = p^k).
   out.screened = 1;
   if (params_.screen_failure_probability > 0) {
-    FirstDrawStream screening_stream(slot_hash, purpose_id(StreamPurpose::screening));
+    FirstDrawStream screening_stream(trial_hash, slot, purpose_id(StreamPurpose::screening));
     const double failures = std::floor(standard_exponential(screening_stream) * screen_failure_scale_);
     out.screened = static_cast<std::uint32_t>(std::min(failures, 1e6)) + 1;
   }

@@ -29,13 +29,11 @@ class ParametricPatient final : public PatientModel {
   double screen_failure_scale_;          // -1 / log(screen-failure probability), for geometric draws
   double inverse_hazard_multiplier_[2];  // by arm: 1 (control), 1 / hazard ratio (IL-2)
   double nk_change_mean_[2];             // by arm
-  // The course of the slot whose streams hash to `slot_hash`, its first time-to-negativity
-  // word already computed.
-  void simulate_slot(std::uint64_t slot_hash, std::uint64_t event_word, PatientRecord& out) const;
+  // The course of slot `slot` of the trial whose hash (RandomStream::trial_hash) is given.
+  void simulate_slot(std::uint64_t trial_hash, std::uint64_t slot, PatientRecord& out) const;
   // RandomStream::trial_hash of the last (seed, trial) seen: slots of one trial come in a row.
   std::uint64_t hashed_seed_ = 0, hashed_trial_ = 0, trial_hash_ = 0;
   bool have_trial_hash_ = false;
-  std::vector<std::uint64_t> slot_hash_, event_word_;  // simulate_slots' scratch
 };
 
 }  // namespace vtrial

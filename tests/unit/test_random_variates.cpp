@@ -78,15 +78,14 @@ TEST(RandomVariates, ZigguratExponentialIsStandardExponential) {
   EXPECT_NEAR(tail, expected_tail, 4 * std::sqrt(expected_tail));
 }
 
-// As the patient model draws: the first output of a fresh keyed stream per variate, the rest
-// of the stream only when the ziggurat rejects.
+// As the parametric model draws: a counter word per variate, continued into a stream only
+// when the ziggurat rejects.
 TEST(RandomVariates, FirstDrawExponentialAndNormalOverKeysHaveTheirDistributions) {
   constexpr std::size_t n = 400'000;
   std::vector<double> e(n), z(n);
   const std::uint64_t trial_hash = RandomStream::trial_hash(7, 11);
   for (std::size_t k = 0; k < n; ++k) {
-    const auto streams = PatientStreams::in_trial(trial_hash, k);
-    FirstDrawStream es = streams.first_draw_stream(2), zs = streams.first_draw_stream(4);
+    FirstDrawStream es(trial_hash, k, 2), zs(trial_hash, k, 4);
     e[k] = standard_exponential(es);
     z[k] = standard_normal(zs);
   }
