@@ -1,6 +1,7 @@
 #include "engine/stats/key_sort.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -16,6 +17,9 @@ constexpr std::size_t kInsertionOnly = 16;
 // on 100 continuous times more than pays for the longer prefix sum (measured: 1 and 3 per
 // item were both slower overall).
 constexpr std::size_t kBucketsPerItem = 2;
+// Positive keys spanning at most this many octaves use the bit-pattern (log-scale) buckets;
+// wider spans would leave too few buckets per octave.
+constexpr std::uint64_t kMaxOctaves = 24;
 
 // A strict weak order even with NaN keys (they go last), so the fallback is never undefined.
 bool total_less(const KeyedItem& a, const KeyedItem& b) {
@@ -58,19 +62,37 @@ void sort_by_key(std::span<KeyedItem> items, KeySortWorkspace& ws) {
     return;
   }
 
-  // Bucket b holds keys in [lo + b / scale, lo + (b + 1) / scale). Rounding is monotone, so
-  // a <= b implies bucket(a) <= bucket(b): the buckets are already in order and equal keys
-  // share one, which is what lets the insertion pass below stay inside each bucket.
-  const auto last = static_cast<std::uint32_t>(buckets - 1);
+  // Buckets must be monotone in the key (a <= b implies bucket(a) <= bucket(b)): then they are
+  // already in order and equal keys share one, which is what lets the insertion pass below
+  // stay inside each bucket.
   ws.bucket.resize(n);
-  ws.start.assign(buckets + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double f = (items[i].key - lo) * scale;
-    const std::uint32_t b = f < static_cast<double>(last) ? static_cast<std::uint32_t>(f) : last;
-    ws.bucket[i] = b;
-    ++ws.start[b + 1];
+  const std::uint64_t lo_bits = std::bit_cast<std::uint64_t>(lo), hi_bits = std::bit_cast<std::uint64_t>(hi);
+  if (lo > 0 && (hi_bits >> 52) - (lo_bits >> 52) <= kMaxOctaves) {
+    // Positive keys over a few octaves (survival times) bucket by their bit pattern: a positive
+    // double's pattern orders like its value, and its top bits (exponent, leading mantissa
+    // bits) are a piecewise-linear log scale, on which right-skewed times spread far more
+    // evenly than on a linear one, for an integer shift instead of a float multiply.
+    const std::uint64_t span = hi_bits - lo_bits;
+    const int shift = std::max(0, static_cast<int>(std::bit_width(span)) - static_cast<int>(std::bit_width(kBucketsPerItem * n)));
+    const std::size_t used = static_cast<std::size_t>(span >> shift) + 1;  // < 2^bit_width(2n) <= 4n
+    ws.start.assign(used + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto b = static_cast<std::uint32_t>((std::bit_cast<std::uint64_t>(items[i].key) - lo_bits) >> shift);
+      ws.bucket[i] = b;
+      ++ws.start[b + 1];
+    }
+  } else {
+    // Linear: bucket b holds keys in [lo + b / scale, lo + (b + 1) / scale); rounding is monotone.
+    const auto last = static_cast<std::uint32_t>(buckets - 1);
+    ws.start.assign(buckets + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double f = (items[i].key - lo) * scale;
+      const std::uint32_t b = f < static_cast<double>(last) ? static_cast<std::uint32_t>(f) : last;
+      ws.bucket[i] = b;
+      ++ws.start[b + 1];
+    }
   }
-  for (std::size_t b = 0; b < buckets; ++b) ws.start[b + 1] += ws.start[b];
+  for (std::size_t b = 0; b + 1 < ws.start.size(); ++b) ws.start[b + 1] += ws.start[b];
   ws.buffer.resize(n);
   for (std::size_t i = 0; i < n; ++i) ws.buffer[ws.start[ws.bucket[i]]++] = items[i];
 

@@ -103,6 +103,25 @@ TEST(KeySort, SkewedDataAndOutliersFallBackCorrectly) {
   }
 }
 
+// Positive keys over at most 24 octaves are bucketed by their bit pattern (a log scale);
+// these exercise its edges: the widest span it takes, a span of a few ulps (shift 0), a
+// subnormal smallest key (which leaves it for the linear scale), and a 2^23-fold outlier
+// that piles everything else into few buckets (the move budget's fallback).
+TEST(KeySort, PositiveKeysOnTheBitPatternScale) {
+  vtrial::KeySortWorkspace ws;
+  for (std::size_t n : kSizes) {
+    SCOPED_TRACE(n);
+    check(draw(n, 8, [](double u) { return std::ldexp(1.0, -12) * std::exp2(24 * u); }), ws);  // 24 octaves
+    check(draw(n, 9, [](double u) { return 1.0 + std::floor(8 * u) * 0x1p-52; }), ws);          // 8 adjacent doubles
+    std::vector<double> keys = draw(n, 10, [](double u) { return 1 + u; });
+    if (n > 2) keys[1] = 0x1p-1060;                                                             // subnormal
+    check(keys, ws);
+    keys = draw(n, 11, [](double u) { return 1 + u; });
+    if (n > 2) keys[n / 3] = 0x1p23;
+    check(keys, ws);
+  }
+}
+
 TEST(KeySort, SignedZerosInfinitiesAndNaN) {
   vtrial::KeySortWorkspace ws;
   const double inf = std::numeric_limits<double>::infinity();
