@@ -20,6 +20,10 @@ constexpr std::size_t kBucketsPerItem = 2;
 // Positive keys spanning at most this many octaves use the bit-pattern (log-scale) buckets;
 // wider spans would leave too few buckets per octave.
 constexpr std::uint64_t kMaxOctaves = 24;
+// Those buckets are counted by integer shifts, cheap enough that 4-8 per item (halving the
+// insertion moves of 2-4 per item) pay for the longer prefix sum (measured: 100 exponential
+// times, 2-4 per item 3.41 us per compare_rpact trial, 4-8 per item 3.32 us, 8-16 3.38 us).
+constexpr std::size_t kLogBucketsPerItem = 4;
 
 // A strict weak order even with NaN keys (they go last), so the fallback is never undefined.
 bool total_less(const KeyedItem& a, const KeyedItem& b) {
@@ -73,8 +77,9 @@ void sort_by_key(std::span<KeyedItem> items, KeySortWorkspace& ws) {
     // bits) are a piecewise-linear log scale, on which right-skewed times spread far more
     // evenly than on a linear one, for an integer shift instead of a float multiply.
     const std::uint64_t span = hi_bits - lo_bits;
-    const int shift = std::max(0, static_cast<int>(std::bit_width(span)) - static_cast<int>(std::bit_width(kBucketsPerItem * n)));
-    const std::size_t used = static_cast<std::size_t>(span >> shift) + 1;  // < 2^bit_width(2n) <= 4n
+    const int shift =
+        std::max(0, static_cast<int>(std::bit_width(span)) - static_cast<int>(std::bit_width(kLogBucketsPerItem * n)));
+    const std::size_t used = static_cast<std::size_t>(span >> shift) + 1;  // < 2^bit_width(4n) <= 8n
     ws.start.assign(used + 1, 0);
     for (std::size_t i = 0; i < n; ++i) {
       const auto b = static_cast<std::uint32_t>((std::bit_cast<std::uint64_t>(items[i].key) - lo_bits) >> shift);

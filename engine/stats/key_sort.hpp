@@ -3,7 +3,7 @@
 // Wilcoxon). They sort n ~ 100-1,000 times once per test per trial; an index sort through an
 // indirect comparator was the largest single cost of a log-rank trial (unpredictable branches
 // on continuous times, plus a load through the index per comparison). Here the key travels
-// with its payload, and the sort is a bucket sort on the key's value (about two buckets per
+// with its payload, and the sort is a bucket sort on the key's value (2-8 buckets per
 // item; log-scale buckets from the bit pattern for positive keys over at most 24 octaves,
 // linear ones otherwise) finished by insertion: linear time on smooth data, and no
 // data-dependent branch except inside the (small) buckets. Heavily tied keys cost nothing
