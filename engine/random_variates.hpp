@@ -7,19 +7,56 @@
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
+#include <cstdint>
 
 #include "engine/random_stream.hpp"
 
 namespace vtrial {
 
-// Standard exponential (rate 1) by Boost.Random's 256-layer ziggurat (Marsaglia & Tsang 2000):
-// one 64-bit draw (8 bits pick the layer, 56 the abscissa), a multiply and a compare in ~99 %
-// of calls; the rest take a second draw (wedges) or restart shifted (the tail, which for the
-// exponential is the body again). Replaces -log(U), whose libm log dominated the draw.
+namespace detail {
+
+// Boost.Random's 256-layer exponential ziggurat tables: layer i spans abscissae [0, x[i]) with
+// x[i + 1] the start of its wedge; x[0] is the base layer's width (area / f(r)), x[256] = 0;
+// y[i] = exp(-x[i]).
+inline const double* const kExpX = boost::random::detail::exponential_table<double>::table_x;
+inline const double* const kExpY = boost::random::detail::exponential_table<double>::table_y;
+
+// The ~1 % of draws outside a layer's rectangle, out of line so the inlined fast path keeps
+// its caller's registers: the base layer's tail (the exponential's tail is the body again,
+// shifted by x[1]) or a wedge (a second uniform decides against exp(-x)). Either way it may
+// start over with fresh draws.
 template <class Generator>
-double standard_exponential(Generator& generator) {
-  boost::random::exponential_distribution<double> unit(1.0);  // x / 1.0 folds away
-  return unit(generator);
+[[gnu::noinline]] double standard_exponential_outside(Generator& generator, std::uint64_t layer, double x) {
+  double shift = 0;
+  for (;;) {
+    if (layer == 0) {
+      shift += kExpX[1];
+    } else {
+      const double y01 = static_cast<double>(generator() >> 11) * 0x1p-53;
+      const double y = kExpY[layer] + y01 * (kExpY[layer + 1] - kExpY[layer]);
+      if (y < std::exp(-x)) return shift + x;
+    }
+    const std::uint64_t bits = generator();
+    layer = bits & 0xff;
+    x = static_cast<double>(bits >> 11) * 0x1p-53 * kExpX[layer];
+    if (x < kExpX[layer + 1]) return shift + x;
+  }
+}
+
+}  // namespace detail
+
+// Standard exponential (rate 1) by the 256-layer ziggurat of Marsaglia & Tsang (2000), on
+// Boost.Random's tables: one 64-bit draw (the low 8 bits pick the layer, the top 53 the
+// abscissa), a multiply and a compare in ~99 % of calls; the rest continue out of line.
+// Replaces -log(U), whose libm log dominated the draw.
+template <class Generator>
+inline double standard_exponential(Generator& generator) {
+  const std::uint64_t bits = generator();
+  const std::uint64_t layer = bits & 0xff;
+  const double x = static_cast<double>(bits >> 11) * 0x1p-53 * detail::kExpX[layer];
+  if (x < detail::kExpX[layer + 1]) [[likely]]
+    return x;
+  return detail::standard_exponential_outside(generator, layer, x);
 }
 
 // Standard normal by Boost.Random's ziggurat.
