@@ -34,7 +34,12 @@ template <class Generator>
     } else {
       const double y01 = static_cast<double>(generator() >> 11) * 0x1p-53;
       const double y = kExpY[layer] + y01 * (kExpY[layer + 1] - kExpY[layer]);
-      if (y < std::exp(-x)) return shift + x;
+      // exp(-x) is convex, so within the wedge it lies below the chord and above the tangent
+      // at x[layer + 1]: above the chord rejects and below the tangent accepts without exp
+      // (Boost's squeeze); only the sliver between needs exp.
+      const double above_chord = (kExpX[layer] - kExpX[layer + 1]) * y01 - (kExpX[layer] - x);
+      const double above_tangent = y - (kExpY[layer + 1] + (kExpX[layer + 1] - x) * kExpY[layer + 1]);
+      if (above_chord < 0 && (above_tangent < 0 || y < std::exp(-x))) return shift + x;
     }
     const std::uint64_t bits = generator();
     layer = bits & 0xff;
