@@ -25,22 +25,8 @@ ParametricPatient::ParametricPatient(const ParametricParams& params, const Trial
       inverse_hazard_multiplier_{1.0, 1 / params.il2_hazard_ratio},
       nk_change_mean_{params.control_nk_change_mean, params.il2_nk_change_mean} {}
 
-void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Trajectory*) {
-  if (!have_trial_hash_ || key.seed != hashed_seed_ || key.trial != hashed_trial_) {
-    trial_hash_ = RandomStream::trial_hash(key.seed, key.trial);
-    hashed_seed_ = key.seed;
-    hashed_trial_ = key.trial;
-    have_trial_hash_ = true;
-  }
-  simulate_slot(trial_hash_, key.slot, out);
-}
-
-void ParametricPatient::simulate_slots(std::uint64_t seed, std::uint64_t trial, std::span<PatientRecord> records) {
-  const std::uint64_t trial_hash = RandomStream::trial_hash(seed, trial);
-  for (std::size_t k = 0; k < records.size(); ++k) simulate_slot(trial_hash, k, records[k]);
-}
-
-void ParametricPatient::simulate_slot(std::uint64_t trial_hash, std::uint64_t slot, PatientRecord& out) const {
+[[gnu::always_inline]] inline void ParametricPatient::simulate_slot(std::uint64_t trial_hash, std::uint64_t slot,
+                                                                   PatientRecord& out) const {
   // One standard exponential per purpose: the same person in either arm, so the arm changes
   // only the hazard, never the draw (common random numbers).
   // Every purpose below usually takes one draw (ziggurat exponentials and normals need a
@@ -80,6 +66,21 @@ void ParametricPatient::simulate_slot(std::uint64_t trial_hash, std::uint64_t sl
     const double failures = std::floor(standard_exponential(screening_stream) * screen_failure_scale_);
     out.screened = static_cast<std::uint32_t>(std::min(failures, 1e6)) + 1;
   }
+}
+
+void ParametricPatient::simulate(const PatientKey& key, PatientRecord& out, Trajectory*) {
+  if (!have_trial_hash_ || key.seed != hashed_seed_ || key.trial != hashed_trial_) {
+    trial_hash_ = RandomStream::trial_hash(key.seed, key.trial);
+    hashed_seed_ = key.seed;
+    hashed_trial_ = key.trial;
+    have_trial_hash_ = true;
+  }
+  simulate_slot(trial_hash_, key.slot, out);
+}
+
+void ParametricPatient::simulate_slots(std::uint64_t seed, std::uint64_t trial, std::span<PatientRecord> records) {
+  const std::uint64_t trial_hash = RandomStream::trial_hash(seed, trial);
+  for (std::size_t k = 0; k < records.size(); ++k) simulate_slot(trial_hash, k, records[k]);
 }
 
 }  // namespace vtrial
