@@ -19,6 +19,7 @@ struct Hdf5Output::File {
   H5::H5File h5;
   int open_streams = 0;  // a dataset still open keeps the file open past close(): see commit()
   bool broken = false;   // an HDF5 call failed: the file is abandoned, never closed (see ~Hdf5Output)
+  bool unfinished_table = false;  // a table stream ended without finish(): the file is incomplete
 };
 
 namespace {
@@ -180,6 +181,8 @@ struct Hdf5Output::TableStream::Datasets {
   // The columns' storage is chosen from the first block written (see worth_compressing), so
   // the datasets are made then; a table with no rows gets plain ones.
   void create(const ResultTable* first_block, std::size_t block_rows) {
+    // After a failed call the file is abandoned; a half-made set of datasets is never retried.
+    if (file->broken) throw std::runtime_error("cannot write a table to " + path + ": an earlier write failed");
     H5::Group g = open_or_create_group(file->h5, group);
     H5::DataSpace space(1, &rows);
     for (std::size_t c = 0; c < specs.size(); ++c) {
@@ -207,8 +210,10 @@ struct Hdf5Output::TableStream::Datasets {
     columns.clear();
     if (report && !failure.empty()) throw std::runtime_error("cannot write a table to " + path + ": " + failure);
   }
+  bool finished = false;
   ~Datasets() {
     close_all(false);
+    if (!finished) file->unfinished_table = true;
     --file->open_streams;
   }
 };
@@ -221,6 +226,7 @@ void Hdf5Output::TableStream::finish() {
   Datasets& d = *datasets_;
   if (!d.created) guarded(d.path, "a table", d.file->broken, [&] { d.create(nullptr, 0); });
   d.close_all(true);
+  d.finished = true;
 }
 
 void Hdf5Output::TableStream::write(const ResultTable& block, std::size_t first_row, std::size_t rows) {
@@ -285,6 +291,8 @@ void Hdf5Output::commit() {
   // HDF5 defers closing a file until its last open object closes, so renaming it with a
   // stream alive could publish an unfinished file.
   if (file_->open_streams != 0) throw std::logic_error("Hdf5Output::commit: a table stream is still open");
+  // A stream ended without finish() (an exception between its writes) left its table short.
+  if (file_->unfinished_table) throw std::logic_error("Hdf5Output::commit: a table stream ended without finish()");
   if (file_->broken) throw std::runtime_error("cannot finish writing " + temp_path_ + ": an earlier write failed");
   try {
     file_->h5.close();

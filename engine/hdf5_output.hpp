@@ -33,10 +33,12 @@ class Hdf5Output {
   void write_strings(const std::string& group, const std::string& name, const std::vector<std::string>& values);
   void group_attribute(const std::string& group, const std::string& name, const std::string& value);
 
-  // A table written block by block: its datasets are created with their final length, and
-  // each write() fills the rows [first_row, first_row + rows) from rows [0, rows) of a block.
-  // Destroy it before commit() and before its Hdf5Output (commit() refuses while one lives).
-  // Blocks that are whole multiples of the chunk length (65,536 rows) write whole chunks.
+  // A table written block by block: its datasets are created, with their final length, by the
+  // first write() (which picks each column's storage from that block: deflate for integer and
+  // whole-number columns, plain for continuous ones) or by finish() if nothing was written.
+  // Each write() fills the rows [first_row, first_row + rows) from rows [0, rows) of a block.
+  // finish() it, then destroy it, before commit(): commit() refuses while one lives, and after
+  // one that ended without finish().
   class TableStream {
    public:
     TableStream(TableStream&&) noexcept;

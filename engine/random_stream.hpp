@@ -65,8 +65,13 @@ class RandomStream {
   // output index + 1 of the SplitMix64 sequence started at trial_hash + purpose * 2^32 * gamma,
   // one mixing round. So a purpose's words over a trial's slots are consecutive outputs of one
   // SplitMix64 sequence (full period, BigCrush-clean), and purposes lie 2^32 outputs apart:
-  // no two keys with index < 2^32 share a word's position. For purposes that take one draw
-  // per slot; FirstDrawStream continues such a word into a stream when a second is needed.
+  // within a trial no two keys share a word's position as long as index < 2^32 (slots are at
+  // most 100,000). Trials start at unrelated points of the same 2^64-long cycle, so two trials'
+  // windows overlap (one's words reappearing in the other, shifted by a few slots) only if
+  // their hashes lie within a few thousand increments: about 1e-4 expected such pairs in
+  // 10^6 trials of 100 patients, the same order as chance 64-bit collisions between words.
+  // For purposes that take one draw per slot; FirstDrawStream continues such a word into a
+  // stream when a second is needed.
   static constexpr result_type counter_word(std::uint64_t trial_hash, std::uint64_t index,
                                             std::uint64_t purpose) noexcept {
     return mix64(trial_hash + ((purpose << 32) + index) * kGolden);
@@ -109,7 +114,8 @@ class RandomStream {
   static constexpr std::uint64_t purpose_hash(std::uint64_t patient_hash, std::uint64_t purpose) noexcept {
     return mix64(patient_hash ^ (purpose + 0x8cb92ba72f3d8dd7ULL));
   }
-  // Word k of the state: the (k + 1)-th term of a SplitMix64 sequence started at h.
+  // Word k of the state: output k + 2 of the SplitMix64 sequence started at h (mix64 adds one
+  // increment itself).
   static constexpr std::uint64_t state_word(std::uint64_t h, std::uint64_t k) noexcept {
     return mix64(h + (k + 1) * 0x9e3779b97f4a7c15ULL);
   }

@@ -17,7 +17,7 @@ namespace detail {
 
 // Boost.Random's 256-layer exponential ziggurat tables: layer i spans abscissae [0, x[i]) with
 // x[i + 1] the start of its wedge; x[0] is the base layer's width (area / f(r)), x[256] = 0;
-// y[i] = exp(-x[i]).
+// y[i] = exp(-x[i]) for i >= 1 (y[0] is 0 and never read).
 inline const double* const kExpX = boost::random::detail::exponential_table<double>::table_x;
 inline const double* const kExpY = boost::random::detail::exponential_table<double>::table_y;
 

@@ -8,7 +8,8 @@
 namespace vtrial {
 namespace {
 
-// Type-7 quantiles (R's default) for ascending probabilities `qs`, by selection rather than a
+// Type-7 quantiles (R's default) for ascending probabilities `qs` (the selection below relies
+// on that order), by selection rather than a
 // full sort (linear rather than n log n in the trials; the values are the same): each
 // quantile needs the order statistics lo and lo + 1, and selection leaves everything above lo
 // in the tail, where the next (larger) quantile is selected.

@@ -44,7 +44,8 @@ void insertion_sort(std::span<KeyedItem> items) {
 
 void sort_by_key(std::span<KeyedItem> items, KeySortWorkspace& ws) {
   const std::size_t n = items.size();
-  if (n > std::numeric_limits<std::uint32_t>::max() / kBucketsPerItem)
+  // The log-scale buckets number up to 2 * kLogBucketsPerItem per item.
+  if (n > std::numeric_limits<std::uint32_t>::max() / (2 * kLogBucketsPerItem))
     throw std::length_error("sort_by_key: more items than 32-bit bucket indices can address");
   if (n <= kInsertionOnly) {
     insertion_sort(items);
@@ -79,7 +80,7 @@ void sort_by_key(std::span<KeyedItem> items, KeySortWorkspace& ws) {
     const std::uint64_t span = hi_bits - lo_bits;
     const int shift =
         std::max(0, static_cast<int>(std::bit_width(span)) - static_cast<int>(std::bit_width(kLogBucketsPerItem * n)));
-    const std::size_t used = static_cast<std::size_t>(span >> shift) + 1;  // < 2^bit_width(4n) <= 8n
+    const std::size_t used = static_cast<std::size_t>(span >> shift) + 1;  // <= 2^bit_width(4n) <= 8n
     ws.start.assign(used + 1, 0);
     for (std::size_t i = 0; i < n; ++i) {
       const auto b = static_cast<std::uint32_t>((std::bit_cast<std::uint64_t>(items[i].key) - lo_bits) >> shift);

@@ -5,7 +5,6 @@
 // forms and peers with.
 #include <cstdint>
 #include <span>
-#include <vector>
 
 #include "models/patient_model.hpp"
 #include "models/scenario.hpp"
@@ -30,7 +29,8 @@ class ParametricPatient final : public PatientModel {
   double inverse_hazard_multiplier_[2];  // by arm: 1 (control), 1 / hazard ratio (IL-2)
   double nk_change_mean_[2];             // by arm
   // The course of slot `slot` of the trial whose hash (RandomStream::trial_hash) is given.
-  void simulate_slot(std::uint64_t trial_hash, std::uint64_t slot, PatientRecord& out) const;
+  // Inlined into the batch loop (only this model's .cpp calls it).
+  inline void simulate_slot(std::uint64_t trial_hash, std::uint64_t slot, PatientRecord& out) const;
   // RandomStream::trial_hash of the last (seed, trial) seen: slots of one trial come in a row.
   std::uint64_t hashed_seed_ = 0, hashed_trial_ = 0, trial_hash_ = 0;
   bool have_trial_hash_ = false;

@@ -108,5 +108,70 @@ TEST(StreamedOutput, CommitRefusesWhileATableIsStillStreaming) {
   std::filesystem::remove_all(dir);
 }
 
+// Large columns are deflated only when that pays (integer columns, and real columns whose first
+// block holds whole numbers or NaN); continuous real columns are stored plain.
+TEST(StreamedOutput, ColumnStorageFollowsTheFirstBlock) {
+  const auto dir = std::filesystem::temp_directory_path() / ("vtrial_streamed_s_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "s.h5").string();
+  const std::size_t rows = 10000;
+  ResultTable block({{"flag", ColumnType::integer}, {"days", ColumnType::real}, {"p", ColumnType::real},
+                     {"missing", ColumnType::real}},
+                    rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    block.at(0, r) = static_cast<double>(r % 2);
+    block.at(1, r) = static_cast<double>(7 * (r % 12));
+    block.at(2, r) = 1.0 / static_cast<double>(r + 3);
+    block.at(3, r) = std::nan("");
+  }
+  {
+    Hdf5Output out(path);
+    {
+      auto stream = out.stream_table("t", block.specs(), rows);
+      stream.write(block, 0, rows);
+      stream.finish();
+    }
+    out.commit();
+  }
+  H5::H5File file(path, H5F_ACC_RDONLY);
+  const auto filters = [&](const char* name) { return file.openDataSet(std::string("/t/") + name).getCreatePlist().getNfilters(); };
+  EXPECT_EQ(filters("flag"), 2);  // shuffle + deflate
+  EXPECT_EQ(filters("days"), 2);
+  EXPECT_EQ(filters("missing"), 2);
+  EXPECT_EQ(filters("p"), 0);
+  EXPECT_EQ(read_column(path, "/t/p")[9999], 1.0 / 10002);
+  std::filesystem::remove_all(dir);
+}
+
+// A table never written still gets its datasets at finish(); a stream that ends without
+// finish() (an exception between writes) makes commit() refuse, so a short table is never
+// published.
+TEST(StreamedOutput, UnwrittenTablesExistAndUnfinishedOnesAreNeverCommitted) {
+  const auto dir = std::filesystem::temp_directory_path() / ("vtrial_streamed_u_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "u.h5").string();
+  {
+    Hdf5Output out(path);
+    {
+      auto stream = out.stream_table("t", {{"x", ColumnType::real}}, 0);
+      stream.finish();
+    }
+    out.commit();
+  }
+  EXPECT_EQ(read_column(path, "/t/x").size(), 0u);
+  const std::string short_path = (dir / "short.h5").string();
+  {
+    Hdf5Output out(short_path);
+    {
+      auto stream = out.stream_table("t", {{"x", ColumnType::real}}, 3);
+      ResultTable block({{"x", ColumnType::real}}, 1);
+      stream.write(block, 0, 1);
+    }  // destroyed without finish()
+    EXPECT_THROW(out.commit(), std::logic_error);
+  }
+  EXPECT_FALSE(std::filesystem::exists(short_path));
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace vtrial
