@@ -35,6 +35,8 @@ class TrialAnalysis {
   void analyze(std::span<const PatientRecord> patients, std::span<double> row);
   // The optional record fields analyze() reads: the simulator may skip the others.
   OutputRequest outputs_read() const { return {.nk_change = uses_nk_}; }
+  // Looks of the group-sequential design (interims + final); 0 for a fixed design.
+  std::size_t looks() const { return monitor_ ? monitor_->looks() : 0; }
 
  private:
   struct TestResult {

@@ -50,7 +50,7 @@ void DesignTally::Mean::add(const ResultTable& block, std::size_t rows) {
 
 double DesignTally::Mean::value() const { return n ? sum / static_cast<double>(n) : std::nan(""); }
 
-DesignTally::DesignTally(const std::vector<ColumnSpec>& columns) {
+DesignTally::DesignTally(const std::vector<ColumnSpec>& columns, std::size_t looks) {
   const auto column = [&](const std::string& name) { return column_index(columns, name); };
   enrolled_column_ = column("enrolled_by_deadline");
   completed_column_ = column("completed_by_deadline");
@@ -61,6 +61,7 @@ DesignTally::DesignTally(const std::vector<ColumnSpec>& columns) {
   group_sequential_ =
       std::any_of(columns.begin(), columns.end(), [](const ColumnSpec& s) { return s.name == "gs_stop_look"; });
   if (group_sequential_) {
+    stops_at_look_.assign(looks, 0);
     look_column_ = column("gs_stop_look");
     gs_patients_.column = column("gs_patients");
     gs_events_.column = column("gs_events");
@@ -127,8 +128,8 @@ DesignSummary DesignTally::result() const {
   return d;
 }
 
-DesignSummary summarize_design(const ResultTable& trials) {
-  DesignTally tally(trials.specs());
+DesignSummary summarize_design(const ResultTable& trials, std::size_t looks) {
+  DesignTally tally(trials.specs(), looks);
   tally.add(trials, trials.rows());
   return tally.result();
 }

@@ -32,7 +32,9 @@ struct DesignSummary {
 // trial) until result().
 class DesignTally {
  public:
-  explicit DesignTally(const std::vector<ColumnSpec>& columns);
+  // `looks`: the group-sequential design's looks (interims + final), so p_stop_at_look has one
+  // entry per look even where no trial stopped; 0 without interim analyses.
+  explicit DesignTally(const std::vector<ColumnSpec>& columns, std::size_t looks = 0);
   // Rows [0, rows) of `block` (which has the columns given to the constructor).
   void add(const ResultTable& block, std::size_t rows);
   DesignSummary result() const;
@@ -54,6 +56,6 @@ class DesignTally {
   std::vector<std::pair<std::string, Mean>> descriptive_;
 };
 
-DesignSummary summarize_design(const ResultTable& trials);
+DesignSummary summarize_design(const ResultTable& trials, std::size_t looks = 0);
 
 }  // namespace vtrial

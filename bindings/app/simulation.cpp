@@ -97,7 +97,7 @@ SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOpt
   const TrialAnalysis analysis(scenario);
   const auto columns = analysis.columns();
   PowerTally power(columns, analysis.endpoints());
-  DesignTally design(columns);
+  DesignTally design(columns, analysis.looks());
   const std::size_t block_rows = !sink                      ? trials
                                  : options.block_trials > 0 ? options.block_trials
                                                             : Hdf5Output::kChunkRows;

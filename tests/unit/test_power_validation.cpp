@@ -104,6 +104,21 @@ simulation: {trials: 8000, seed: 303})");
   EXPECT_LE(r.design.mean_patients, 100.0);
 }
 
+// /design reports every look's stop probability, also for looks no trial reached: at a
+// hazard ratio of 6 a Pocock interim at half the information stops essentially every trial
+// (a fixed seed, 20 trials: all of them), and the final look's entry must still be there.
+TEST(PowerValidation, StopProbabilityHasAnEntryForEveryLook) {
+  const Scenario sc = testing::scenario_from_yaml(R"(
+model: parametric
+parametric: {il2: {hazard_ratio: 6}}
+analysis: {endpoints: [duration_of_viremia], interim: {enabled: true, fractions: [0.5], spending: pocock, futility: false}}
+simulation: {trials: 20, seed: 5})");
+  const auto r = simulate_scenario(sc, {1, false});
+  ASSERT_EQ(r.design.p_stop_at_look.size(), 2u);
+  EXPECT_GT(r.design.p_stop_at_look[0], 0.9);
+  EXPECT_NEAR(r.design.p_stop_at_look[0] + r.design.p_stop_at_look[1], 1.0, 1e-12);
+}
+
 TEST(PowerValidation, ResultsDoNotDependOnTheThreadCount) {
   const Scenario sc = testing::scenario_from_yaml("simulation: {trials: 3000, seed: 5}\noutput: {patient_trials: 3}");
   const auto one = simulate_scenario(sc, {1, false});
