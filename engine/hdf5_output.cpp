@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <cstring>
 #include <filesystem>
 #include <span>
@@ -106,6 +108,22 @@ auto guarded(const std::string& path, const char* what, bool& broken, F f) {
   }
 }
 
+// Runs before HDF5's own exit handler (exit handlers run in reverse order of registration, and
+// HDF5 registers its handler when first used, before any file can break): flushes C stdio
+// and ends the process with the status it was exiting with, so HDF5 never tries to close the
+// abandoned file (which crashes inside H5F__close_cb: a segfault at exit, status 139, after
+// a caught write failure in a Python session). Skipped with it: HDF5's closing of files the
+// program left open, which the crash would have prevented too.
+void exit_past_hdf5_cleanup(int status, void*) {
+  std::fflush(nullptr);
+  std::_Exit(status);
+}
+
+void skip_hdf5_cleanup_at_exit() {
+  static std::once_flag registered;
+  std::call_once(registered, [] { ::on_exit(exit_past_hdf5_cleanup, nullptr); });
+}
+
 }  // namespace
 
 void remove_uncommitted_outputs() noexcept {
@@ -132,8 +150,12 @@ Hdf5Output::~Hdf5Output() {
   if (committed_) return;
   // After a failed write HDF5 1.10 can crash inside H5Fclose, so a broken file is abandoned
   // open (its descriptor leaks) and only unlinked. The library's own clean-up at exit would
-  // close it too: a program that saw a write fail should leave with std::_Exit (the CLI does).
-  if (file_ && file_->broken) static_cast<void>(file_.release());
+  // close it too and crash, so from then on the process leaves without it (see
+  // exit_past_hdf5_cleanup; the CLI also ends with std::_Exit after an error).
+  if (file_ && file_->broken) {
+    static_cast<void>(file_.release());
+    skip_hdf5_cleanup_at_exit();
+  }
   file_.reset();
   std::remove(temp_path_.c_str());
   unregister_pending(signal_slot_);

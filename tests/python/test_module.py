@@ -251,3 +251,30 @@ def test_read_result_without_compiled_module(scenario, vtrial_bin, tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={**os.environ})
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_failed_write_is_an_exception_and_the_session_exits_cleanly(scenario, tmp_path):
+    # A file-size limit (SIGXFSZ ignored, so writes fail with EFBIG) stands in for a full disk.
+    # The write must raise, leave no temporary file and not touch an earlier result, and the
+    # interpreter must still exit with its own status afterwards (HDF5 1.10 used to segfault in
+    # its exit clean-up on the abandoned file: status 139).
+    out = tmp_path / "result.h5"
+    out.write_bytes(b"earlier result")
+    code = f"""
+import resource, signal, sys
+import vtrial
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+try:
+    vtrial.run({scenario!r}, {{"model": "parametric"}}, trials=20000, threads=1, output={str(out)!r})
+except RuntimeError as e:
+    print("raised:", e)
+    sys.exit(3)
+print("no error")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=os.environ.copy())
+    assert proc.returncode == 3, (proc.returncode, proc.stdout, proc.stderr)
+    assert "raised: cannot write" in proc.stdout
+    assert out.read_bytes() == b"earlier result"
+    assert not [p.name for p in tmp_path.iterdir() if ".tmp." in p.name]
