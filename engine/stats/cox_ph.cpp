@@ -1,8 +1,6 @@
 #include "engine/stats/cox_ph.hpp"
 
 #include <algorithm>
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -89,10 +87,11 @@ void tabulate_event_times(std::span<const double> time, std::span<const std::uin
   }
 }
 
+// Upper tail of chi-square with 1 df: P(|Z| > sqrt(x)) = erfc(sqrt(x / 2)), in double (Boost's
+// chi-square distribution promotes to long double, three times per trial).
 double chi_square_p(double statistic) {
   if (!std::isfinite(statistic)) return std::numeric_limits<double>::quiet_NaN();
-  const boost::math::chi_squared_distribution<double> chi2(1.0);
-  return boost::math::cdf(boost::math::complement(chi2, std::max(statistic, 0.0)));
+  return std::erfc(std::sqrt(std::max(statistic, 0.0) / 2));
 }
 
 }  // namespace
