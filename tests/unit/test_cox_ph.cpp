@@ -125,4 +125,57 @@ TEST(CoxPh, NoEventsGivesNaN) {
   EXPECT_FALSE(r.wald_p < 0.05);
 }
 
+// One block of 1,000 tied deaths at t = 1 out of 1,001 at risk: Efron's product of risk-set
+// ratios reaches ~1e-433, so the partial-likelihood evaluation must fold it into logs on the
+// way (it would underflow to 0 otherwise); then 300 untied deaths.
+//   time <- c(rep(1, 1000), 2, 3:302); status <- c(rep(1, 1000), 0, rep(1, 300))
+//   group <- c(rep(0:1, 500), 1, rep(1:0, 150))
+//   f <- coxph(Surv(time, status) ~ group, ties = "efron")
+//   coef 0.0031176847783156466; loglik -8027.1232471057783 -8027.1216691120062;
+//   var 0.0030798482311520914
+TEST(CoxPh, HugeTiedBlockMatchesRCoxph) {
+  std::vector<double> time;
+  std::vector<std::uint8_t> event, group;
+  for (int i = 0; i < 1000; ++i) time.push_back(1), event.push_back(1), group.push_back(static_cast<std::uint8_t>(i % 2));
+  time.push_back(2), event.push_back(0), group.push_back(1);
+  for (int i = 0; i < 300; ++i)
+    time.push_back(3 + i), event.push_back(1), group.push_back(static_cast<std::uint8_t>(1 - i % 2));
+  const auto r = vtrial::cox_ph(time, event, group);
+  EXPECT_TRUE(r.converged);
+  expect_rel(r.loglik_null, -8027.1232471057783, 1e-12);
+  expect_rel(r.loglik, -8027.1216691120062, 1e-12);
+  // R stops at a loglik change below 1e-9; vtrial iterates beta to 1e-10 relative.
+  expect_rel(r.log_hazard_ratio, 0.0031176847783156466, 1e-6);
+  expect_rel(r.se * r.se, 0.0030798482311520914, 1e-6);
+}
+
+// A simulated trial (parametric scenario, seed 20250520, trial 2: weekly ties, 98 events)
+// on which Newton used to stop ~2e-8 short of the optimum: near it a step gains less than the
+// rounding of the log-likelihood, and halving on that noise froze beta. R fitted to machine
+// precision:
+//   coxph(Surv(time, event) ~ arm, ties = "efron",
+//         control = coxph.control(eps = 1e-14, toler.chol = 1e-15, iter.max = 100))
+//   coef 0.2735548842387262; loglik -359.13420536957551 -358.23946221519975;
+//   var 0.041818280943152909
+TEST(CoxPh, ConvergesToTheOptimumNotShortOfIt) {
+  const std::vector<double> time = {
+      14, 14, 42, 49, 14, 84, 14, 14, 28, 70, 7,  35, 14, 21, 7,  35, 28, 28, 7,  49, 21, 28, 7,  56, 28,
+      14, 21, 7,  35, 35, 28, 63, 14, 14, 42, 7,  49, 14, 28, 14, 28, 7,  7,  21, 7,  14, 21, 14, 7,  28,
+      35, 7,  14, 28, 14, 14, 14, 28, 7,  7,  28, 7,  14, 14, 7,  28, 35, 21, 21, 7,  28, 28, 7,  21, 35,
+      70, 56, 28, 0,  56, 14, 21, 14, 56, 14, 7,  7,  7,  14, 7,  14, 28, 84, 14, 35, 21, 21, 28, 7,  14};
+  std::vector<std::uint8_t> event(100, 1);
+  event[78] = 0;
+  event[92] = 0;
+  const std::vector<std::uint8_t> arm = {
+      1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0,
+      0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0,
+      0, 1, 1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1};
+  const auto r = vtrial::cox_ph(time, event, arm);
+  EXPECT_TRUE(r.converged);
+  expect_rel(r.log_hazard_ratio, 0.2735548842387262, 1e-12);
+  expect_rel(r.loglik_null, -359.13420536957551, 1e-13);
+  expect_rel(r.loglik, -358.23946221519975, 1e-13);
+  expect_rel(r.se * r.se, 0.041818280943152909, 1e-10);
+}
+
 }  // namespace
