@@ -9,9 +9,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <span>
 #include <stdexcept>
 
@@ -109,7 +109,7 @@ auto guarded(const std::string& path, const char* what, bool& broken, F f) {
 }
 
 // Runs before HDF5's own exit handler (exit handlers run in reverse order of registration, and
-// HDF5 registers its handler when first used, before any file can break): flushes C stdio
+// the HDF5 C++ library registers its clean-up when it is loaded, before any file can break): flushes C stdio
 // and ends the process with the status it was exiting with, so HDF5 never tries to close the
 // abandoned file (which crashes inside H5F__close_cb: a segfault at exit, status 139, after
 // a caught write failure in a Python session). Skipped with it: HDF5's closing of files the
@@ -313,9 +313,9 @@ void Hdf5Output::commit() {
   // HDF5 defers closing a file until its last open object closes, so renaming it with a
   // stream alive could publish an unfinished file.
   if (file_->open_streams != 0) throw std::logic_error("Hdf5Output::commit: a table stream is still open");
+  if (file_->broken) throw std::runtime_error("cannot finish writing " + temp_path_ + ": an earlier write failed");
   // A stream ended without finish() (an exception between its writes) left its table short.
   if (file_->unfinished_table) throw std::logic_error("Hdf5Output::commit: a table stream ended without finish()");
-  if (file_->broken) throw std::runtime_error("cannot finish writing " + temp_path_ + ": an earlier write failed");
   try {
     file_->h5.close();
   } catch (const H5::Exception& e) {

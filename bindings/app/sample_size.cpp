@@ -28,11 +28,12 @@ std::int64_t parse_count(const std::string& text, const std::string& whole) {
   return value;
 }
 
-SweepPoint point_from(const ResultTable& trials, std::int64_t patients, const std::vector<std::string>& endpoints) {
+SweepPoint point_from(const ResultTable& trials, std::int64_t patients, const std::vector<std::string>& endpoints,
+                      std::size_t looks) {
   SweepPoint p;
   p.patients = patients;
   p.power = summarize_power(trials, endpoints);
-  p.design = summarize_design(trials);
+  p.design = summarize_design(trials, looks);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   p.difference.assign(endpoints.size(), nan);
   p.difference_se_paired.assign(endpoints.size(), nan);
@@ -94,10 +95,11 @@ SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_
   const auto start = std::chrono::steady_clock::now();
   std::sort(sample_sizes.begin(), sample_sizes.end());
   SweepResult result;
-  result.endpoints = TrialAnalysis(scenario).endpoints();
+  const TrialAnalysis analysis(scenario);
+  result.endpoints = analysis.endpoints();
   const auto tables = simulate_sample_sizes(scenario, sample_sizes, options);
   for (std::size_t i = 0; i < sample_sizes.size(); ++i) {
-    result.points.push_back(point_from(tables[i], sample_sizes[i], result.endpoints));
+    result.points.push_back(point_from(tables[i], sample_sizes[i], result.endpoints, analysis.looks()));
     if (i > 0) compare_with_previous(result.points[i], tables[i], result.points[i - 1], tables[i - 1], result.endpoints);
   }
   result.threads = resolve_threads(options.threads);
@@ -108,7 +110,8 @@ SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_
 SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSearch& search,
                                   const SimulationOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  const auto endpoints = TrialAnalysis(scenario).endpoints();
+  const TrialAnalysis analysis(scenario);
+  const auto endpoints = analysis.endpoints();
   const auto e = static_cast<std::size_t>(std::find(endpoints.begin(), endpoints.end(), search.endpoint) -
                                           endpoints.begin());
   if (e == endpoints.size()) {
@@ -124,7 +127,7 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
   const auto meets = [&](std::int64_t n) {
     if (!evaluated.count(n)) {
       auto tables = simulate_sample_sizes(scenario, {n}, options);
-      auto point = point_from(tables.front(), n, endpoints);
+      auto point = point_from(tables.front(), n, endpoints, analysis.looks());
       evaluated.emplace(n, std::make_pair(std::move(tables.front()), std::move(point)));
     }
     const EndpointPower& p = evaluated.at(n).second.power[e];

@@ -53,6 +53,22 @@ TEST(SampleSizeSweep, EachNGivesExactlyTheTrialsOfAPlainRunAtThatN) {
   }
 }
 
+// Each sweep point reports a stop probability for every look of a group-sequential design,
+// also for looks no trial reached (here every trial stops at the first look, at HR 6).
+TEST(SampleSizeSweep, EveryPointHasAStopProbabilityPerLook) {
+  const Scenario sc = testing::scenario_from_yaml(R"(
+model: parametric
+parametric: {il2: {hazard_ratio: 6}}
+analysis: {endpoints: [duration_of_viremia], interim: {enabled: true, fractions: [0.5], spending: pocock, futility: false}}
+simulation: {trials: 20, seed: 5})");
+  const SweepResult sweep = sweep_sample_sizes(sc, {60, 100}, {1, false});
+  ASSERT_EQ(sweep.points.size(), 2u);
+  for (const auto& point : sweep.points) {
+    ASSERT_EQ(point.design.p_stop_at_look.size(), 2u) << point.patients;
+    EXPECT_NEAR(point.design.p_stop_at_look[0] + point.design.p_stop_at_look[1], 1.0, 1e-12);
+  }
+}
+
 TEST(SampleSizeSearch, MatchesSchoenfeldInExponentialMode) {
   // Schoenfeld: events D = 4 (z_{0.975} + z_{0.8})^2 / log(1.7)^2 = 111.5; with follow-up 84 d
   // and control median 21 d, P(event) = (1 - 2^-4 + 1 - 2^-6.8) / 2 = 0.9643, so N = 115.6.
