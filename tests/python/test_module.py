@@ -275,6 +275,6 @@ print("no error")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env=os.environ.copy())
     assert proc.returncode == 3, (proc.returncode, proc.stdout, proc.stderr)
-    assert "raised: cannot write" in proc.stdout
+    assert "raised: cannot write" in proc.stdout and "result.h5" in proc.stdout
     assert out.read_bytes() == b"earlier result"
     assert not [p.name for p in tmp_path.iterdir() if ".tmp." in p.name]
