@@ -19,8 +19,8 @@ namespace vtrial {
 
 struct Hdf5Output::File {
   H5::H5File h5;
-  int open_streams = 0;  // a dataset still open keeps the file open past close(): see commit()
-  bool broken = false;   // an HDF5 call failed: the file is abandoned, never closed (see ~Hdf5Output)
+  int open_streams = 0;           // a dataset still open keeps the file open past close(): see commit()
+  bool broken = false;            // an HDF5 call failed: the file is abandoned, never closed (see ~Hdf5Output)
   bool unfinished_table = false;  // a table stream ended without finish(): the file is incomplete
 };
 

@@ -30,8 +30,7 @@ class BlockRandomization {
     // the trial's share of the hashing done once in the constructor.
     static constexpr std::uint8_t kArrangements[6][kBlockSize] = {{0, 0, 1, 1}, {0, 1, 0, 1}, {0, 1, 1, 0},
                                                                   {1, 0, 0, 1}, {1, 0, 1, 0}, {1, 1, 0, 0}};
-    const std::uint64_t bits =
-        RandomStream::counter_word(trial_hash_, block, purpose_id(StreamPurpose::randomization));
+    const std::uint64_t bits = RandomStream::counter_word(trial_hash_, block, purpose_id(StreamPurpose::randomization));
     // floor(bits * 6 / 2^64), the high word of the 128-bit product, from 32-bit halves.
     const std::uint64_t pick = ((bits >> 32) * 6 + (((bits & 0xffffffffULL) * 6) >> 32)) >> 32;
     for (std::uint64_t i = 0; i < kBlockSize; ++i) arms_[i] = kArrangements[pick][i];

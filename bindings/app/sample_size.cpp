@@ -71,8 +71,10 @@ std::vector<std::int64_t> parse_sample_sizes(const std::string& text) {
     std::vector<std::string> parts;
     std::stringstream in(text);
     for (std::string part; std::getline(in, part, ':');) parts.push_back(part);
-    if (parts.size() != 3) throw std::invalid_argument("--patients " + text + ": expected first:last:step, e.g. 60:140:20");
-    const auto first = parse_count(parts[0], text), last = parse_count(parts[1], text), step = parse_count(parts[2], text);
+    if (parts.size() != 3)
+      throw std::invalid_argument("--patients " + text + ": expected first:last:step, e.g. 60:140:20");
+    const auto first = parse_count(parts[0], text), last = parse_count(parts[1], text),
+               step = parse_count(parts[2], text);
     if (step <= 0 || last < first)
       throw std::invalid_argument("--patients " + text + ": need first <= last and a positive step");
     for (auto n = first; n <= last; n += step) sizes.push_back(n);
@@ -100,7 +102,8 @@ SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_
   const auto tables = simulate_sample_sizes(scenario, sample_sizes, options);
   for (std::size_t i = 0; i < sample_sizes.size(); ++i) {
     result.points.push_back(point_from(tables[i], sample_sizes[i], result.endpoints, analysis.looks()));
-    if (i > 0) compare_with_previous(result.points[i], tables[i], result.points[i - 1], tables[i - 1], result.endpoints);
+    if (i > 0)
+      compare_with_previous(result.points[i], tables[i], result.points[i - 1], tables[i - 1], result.endpoints);
   }
   result.threads = resolve_threads(options.threads);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -112,8 +115,8 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
   const auto start = std::chrono::steady_clock::now();
   const TrialAnalysis analysis(scenario);
   const auto endpoints = analysis.endpoints();
-  const auto e = static_cast<std::size_t>(std::find(endpoints.begin(), endpoints.end(), search.endpoint) -
-                                          endpoints.begin());
+  const auto e =
+      static_cast<std::size_t>(std::find(endpoints.begin(), endpoints.end(), search.endpoint) - endpoints.begin());
   if (e == endpoints.size()) {
     std::string list;
     for (const auto& name : endpoints) list += (list.empty() ? "" : ", ") + name;
@@ -171,12 +174,18 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
 void write_sweep(const std::string& path, const Scenario& scenario, const SweepResult& sweep,
                  const std::string& filetype) {
   const std::vector<ColumnSpec> cols = {
-      {"patients", ColumnType::integer},      {"power", ColumnType::real},
-      {"mc_se", ColumnType::real},            {"ci_low", ColumnType::real},
-      {"ci_high", ColumnType::real},          {"difference", ColumnType::real},
-      {"difference_se_paired", ColumnType::real}, {"difference_se_unpaired", ColumnType::real},
-      {"p_enrolled_by_deadline", ColumnType::real}, {"p_completed_by_deadline", ColumnType::real},
-      {"median_enrollment_days", ColumnType::real}, {"mean_screened", ColumnType::real},
+      {"patients", ColumnType::integer},
+      {"power", ColumnType::real},
+      {"mc_se", ColumnType::real},
+      {"ci_low", ColumnType::real},
+      {"ci_high", ColumnType::real},
+      {"difference", ColumnType::real},
+      {"difference_se_paired", ColumnType::real},
+      {"difference_se_unpaired", ColumnType::real},
+      {"p_enrolled_by_deadline", ColumnType::real},
+      {"p_completed_by_deadline", ColumnType::real},
+      {"median_enrollment_days", ColumnType::real},
+      {"mean_screened", ColumnType::real},
       {"mean_patients", ColumnType::real},
   };
   ResultTable table(cols, sweep.points.size() * sweep.endpoints.size());
@@ -187,10 +196,10 @@ void write_sweep(const std::string& path, const Scenario& scenario, const SweepR
       names.push_back(sweep.endpoints[e]);
       const auto& w = p.power[e];
       std::size_t c = 0;
-      for (double v : {double(p.patients), w.power, w.mc_se, w.ci_low, w.ci_high, p.difference[e],
-                       p.difference_se_paired[e], p.difference_se_unpaired[e], p.design.p_enrolled_by_deadline,
-                       p.design.p_completed_by_deadline, p.design.median_enrollment_days, p.design.mean_screened,
-                       p.design.mean_patients})
+      for (double v :
+           {double(p.patients), w.power, w.mc_se, w.ci_low, w.ci_high, p.difference[e], p.difference_se_paired[e],
+            p.difference_se_unpaired[e], p.design.p_enrolled_by_deadline, p.design.p_completed_by_deadline,
+            p.design.median_enrollment_days, p.design.mean_screened, p.design.mean_patients})
         table.at(c++, row) = v;
     }
   }

@@ -48,8 +48,7 @@ WelchResult welch_t_test(std::span<const double> x, std::span<const double> y, b
 
   const double se = std::sqrt(se2);
   result.t = result.mean_difference / se;
-  result.df = se2 * se2 / (vx * vx / static_cast<double>(x.size() - 1) +
-                           vy * vy / static_cast<double>(y.size() - 1));
+  result.df = se2 * se2 / (vx * vx / static_cast<double>(x.size() - 1) + vy * vy / static_cast<double>(y.size() - 1));
   const boost::math::students_t_distribution<double, DoublePrecision> dist(result.df);
   result.p_value = 2 * boost::math::cdf(boost::math::complement(dist, std::fabs(result.t)));
   if (!confidence_interval) return result;

@@ -26,7 +26,7 @@ ParametricPatient::ParametricPatient(const ParametricParams& params, const Trial
       nk_change_mean_{params.control_nk_change_mean, params.il2_nk_change_mean} {}
 
 [[gnu::always_inline]] inline void ParametricPatient::simulate_slot(std::uint64_t trial_hash, std::uint64_t slot,
-                                                                   PatientRecord& out) const {
+                                                                    PatientRecord& out) const {
   // One standard exponential per purpose: the same person in either arm, so the arm changes
   // only the hazard, never the draw (common random numbers).
   // Every purpose below usually takes one draw (ziggurat exponentials and normals need a

@@ -1,11 +1,11 @@
 // Reference values from R 4.2.2, survival 3.5.3, with options(digits = 12).
-#include "engine/stats/cox_ph.hpp"
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
-#include <gtest/gtest.h>
+#include "engine/stats/cox_ph.hpp"
 
 namespace {
 
@@ -25,12 +25,9 @@ void expect_rel(double actual, double expected, double rel = 1e-7) {
 //   s$sctest   -> test 6.5869689651850  df 1  pvalue 0.0102727929464
 //   fit$loglik -> -39.0517081656 -35.9529612644
 // (summary()'s printed "Wald test" is rounded to 2 decimals, hence computed from b and se.)
-const std::vector<double> kTime = {2, 3, 3, 3, 5, 6, 6, 7, 9, 9, 10, 12,
-                                   4, 6, 6, 8, 9, 11, 12, 12, 14, 16, 18, 18};
-const std::vector<std::uint8_t> kEvent = {1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 0, 1,
-                                          1, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0};
-const std::vector<std::uint8_t> kGroup = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                          1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+const std::vector<double> kTime = {2, 3, 3, 3, 5, 6, 6, 7, 9, 9, 10, 12, 4, 6, 6, 8, 9, 11, 12, 12, 14, 16, 18, 18};
+const std::vector<std::uint8_t> kEvent = {1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0};
+const std::vector<std::uint8_t> kGroup = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 
 TEST(CoxPh, MatchesRCoxphEfronTies) {
   const auto r = vtrial::cox_ph(kTime, kEvent, kGroup);
@@ -73,10 +70,8 @@ TEST(CoxPh, InvariantToOrderAndSymmetricInGroupLabels) {
 //                 fit$loglik -> -34.4390637591 -34.4325075658
 TEST(CoxPh, NearNullEffectWithWorkspaceReuse) {
   const std::vector<double> time = {3, 5, 5, 6, 7, 8, 8, 8, 10, 12, 2, 4, 5, 5, 6, 9, 9, 11, 12, 15};
-  const std::vector<std::uint8_t> event = {1, 1, 0, 1, 1, 1, 1, 0, 1, 0,
-                                           1, 1, 1, 1, 0, 1, 1, 1, 1, 0};
-  const std::vector<std::uint8_t> group = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                           1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  const std::vector<std::uint8_t> event = {1, 1, 0, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0};
+  const std::vector<std::uint8_t> group = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   vtrial::CoxWorkspace ws;
   (void)vtrial::cox_ph(kTime, kEvent, kGroup, ws);  // warm the workspace with larger data
   const auto r = vtrial::cox_ph(time, event, group, ws);
@@ -136,7 +131,8 @@ TEST(CoxPh, NoEventsGivesNaN) {
 TEST(CoxPh, HugeTiedBlockMatchesRCoxph) {
   std::vector<double> time;
   std::vector<std::uint8_t> event, group;
-  for (int i = 0; i < 1000; ++i) time.push_back(1), event.push_back(1), group.push_back(static_cast<std::uint8_t>(i % 2));
+  for (int i = 0; i < 1000; ++i)
+    time.push_back(1), event.push_back(1), group.push_back(static_cast<std::uint8_t>(i % 2));
   time.push_back(2), event.push_back(0), group.push_back(1);
   for (int i = 0; i < 300; ++i)
     time.push_back(3 + i), event.push_back(1), group.push_back(static_cast<std::uint8_t>(1 - i % 2));
@@ -158,18 +154,18 @@ TEST(CoxPh, HugeTiedBlockMatchesRCoxph) {
 //   coef 0.2735548842387262; loglik -359.13420536957551 -358.23946221519975;
 //   var 0.041818280943152909
 TEST(CoxPh, ConvergesToTheOptimumNotShortOfIt) {
-  const std::vector<double> time = {
-      14, 14, 42, 49, 14, 84, 14, 14, 28, 70, 7,  35, 14, 21, 7,  35, 28, 28, 7,  49, 21, 28, 7,  56, 28,
-      14, 21, 7,  35, 35, 28, 63, 14, 14, 42, 7,  49, 14, 28, 14, 28, 7,  7,  21, 7,  14, 21, 14, 7,  28,
-      35, 7,  14, 28, 14, 14, 14, 28, 7,  7,  28, 7,  14, 14, 7,  28, 35, 21, 21, 7,  28, 28, 7,  21, 35,
-      70, 56, 28, 0,  56, 14, 21, 14, 56, 14, 7,  7,  7,  14, 7,  14, 28, 84, 14, 35, 21, 21, 28, 7,  14};
+  const std::vector<double> time = {14, 14, 42, 49, 14, 84, 14, 14, 28, 70, 7,  35, 14, 21, 7,  35, 28, 28, 7,  49,
+                                    21, 28, 7,  56, 28, 14, 21, 7,  35, 35, 28, 63, 14, 14, 42, 7,  49, 14, 28, 14,
+                                    28, 7,  7,  21, 7,  14, 21, 14, 7,  28, 35, 7,  14, 28, 14, 14, 14, 28, 7,  7,
+                                    28, 7,  14, 14, 7,  28, 35, 21, 21, 7,  28, 28, 7,  21, 35, 70, 56, 28, 0,  56,
+                                    14, 21, 14, 56, 14, 7,  7,  7,  14, 7,  14, 28, 84, 14, 35, 21, 21, 28, 7,  14};
   std::vector<std::uint8_t> event(100, 1);
   event[78] = 0;
   event[92] = 0;
-  const std::vector<std::uint8_t> arm = {
-      1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0,
-      0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0,
-      0, 1, 1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1};
+  const std::vector<std::uint8_t> arm = {1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0,
+                                         1, 0, 1, 0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1,
+                                         0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1,
+                                         0, 1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1};
   const auto r = vtrial::cox_ph(time, event, arm);
   EXPECT_TRUE(r.converged);
   expect_rel(r.log_hazard_ratio, 0.2735548842387262, 1e-12);

@@ -112,9 +112,9 @@ TEST(KeySort, PositiveKeysOnTheBitPatternScale) {
   for (std::size_t n : kSizes) {
     SCOPED_TRACE(n);
     check(draw(n, 8, [](double u) { return std::ldexp(1.0, -12) * std::exp2(24 * u); }), ws);  // 24 octaves
-    check(draw(n, 9, [](double u) { return 1.0 + std::floor(8 * u) * 0x1p-52; }), ws);          // 8 adjacent doubles
+    check(draw(n, 9, [](double u) { return 1.0 + std::floor(8 * u) * 0x1p-52; }), ws);         // 8 adjacent doubles
     std::vector<double> keys = draw(n, 10, [](double u) { return 1 + u; });
-    if (n > 2) keys[1] = 0x1p-1060;                                                             // subnormal
+    if (n > 2) keys[1] = 0x1p-1060;  // subnormal
     check(keys, ws);
     keys = draw(n, 11, [](double u) { return 1 + u; });
     if (n > 2) keys[n / 3] = 0x1p23;

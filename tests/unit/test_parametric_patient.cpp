@@ -68,8 +68,8 @@ dropout: {rate_per_year: 0})");
     model.simulate({11, 2, slot}, control, nullptr);
     model.simulate({11, 2, slot}, il2, nullptr);
     EXPECT_NEAR(il2.time_days, control.time_days * std::pow(2.0, -1 / 1.5), 1e-9 * control.time_days);
-    EXPECT_NEAR(il2.nk_change - control.nk_change, sc.parametric.il2_nk_change_mean - sc.parametric.control_nk_change_mean,
-                1e-9);
+    EXPECT_NEAR(il2.nk_change - control.nk_change,
+                sc.parametric.il2_nk_change_mean - sc.parametric.control_nk_change_mean, 1e-9);
   }
 }
 

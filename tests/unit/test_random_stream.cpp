@@ -110,7 +110,8 @@ TEST(RandomStream, TrialHashShortcutGivesTheFullStreamsNumbers) {
 // (Steele, Lea & Flood 2014: state += 0x9e3779b97f4a7c15, then the variant-13 finalizer),
 // written out here independently of the engine's mixer.
 TEST(RandomStream, CounterWordsAreTheSplitMix64Sequence) {
-  for (std::uint64_t trial_hash : {std::uint64_t{0}, std::uint64_t{0xdeadbeef}, RandomStream::trial_hash(20250520, 4)}) {
+  for (std::uint64_t trial_hash :
+       {std::uint64_t{0}, std::uint64_t{0xdeadbeef}, RandomStream::trial_hash(20250520, 4)}) {
     for (std::uint64_t purpose : {0ull, 1ull, 9ull}) {
       std::uint64_t state = trial_hash + (purpose << 32) * 0x9e3779b97f4a7c15ULL;
       for (std::uint64_t index = 0; index < 1000; ++index) {

@@ -73,8 +73,8 @@ TEST(SampleSizeSearch, MatchesSchoenfeldInExponentialMode) {
   // Schoenfeld: events D = 4 (z_{0.975} + z_{0.8})^2 / log(1.7)^2 = 111.5; with follow-up 84 d
   // and control median 21 d, P(event) = (1 - 2^-4 + 1 - 2^-6.8) / 2 = 0.9643, so N = 115.6.
   const boost::math::normal z;
-  const double events = 4 * std::pow(boost::math::quantile(z, 0.975) + boost::math::quantile(z, 0.8), 2) /
-                        std::pow(std::log(1.7), 2);
+  const double events =
+      4 * std::pow(boost::math::quantile(z, 0.975) + boost::math::quantile(z, 0.8), 2) / std::pow(std::log(1.7), 2);
   const double p_event = (2 - std::pow(2.0, -4.0) - std::pow(2.0, -4.0 * 1.7)) / 2;
   const double schoenfeld_n = events / p_event;
   EXPECT_NEAR(schoenfeld_n, 115.6, 0.1);
@@ -103,7 +103,8 @@ simulation: {trials: 10000, seed: 11})");
 
 TEST(SampleSizeSearch, UnreachableTargetSaysSo) {
   const Scenario sc = testing::scenario_from_yaml(
-      "parametric: {il2: {hazard_ratio: 1.0}}\nsimulation: {trials: 200}\nanalysis: {endpoints: [duration_of_viremia]}");
+      "parametric: {il2: {hazard_ratio: 1.0}}\nsimulation: {trials: 200}\nanalysis: {endpoints: "
+      "[duration_of_viremia]}");
   SampleSizeSearch search;
   search.endpoint = "duration_of_viremia";
   search.maximum = 80;

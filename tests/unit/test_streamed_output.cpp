@@ -115,7 +115,9 @@ TEST(StreamedOutput, ColumnStorageFollowsTheFirstBlock) {
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "s.h5").string();
   const std::size_t rows = 10000;
-  ResultTable block({{"flag", ColumnType::integer}, {"days", ColumnType::real}, {"p", ColumnType::real},
+  ResultTable block({{"flag", ColumnType::integer},
+                     {"days", ColumnType::real},
+                     {"p", ColumnType::real},
                      {"missing", ColumnType::real}},
                     rows);
   for (std::size_t r = 0; r < rows; ++r) {
@@ -134,7 +136,9 @@ TEST(StreamedOutput, ColumnStorageFollowsTheFirstBlock) {
     out.commit();
   }
   H5::H5File file(path, H5F_ACC_RDONLY);
-  const auto filters = [&](const char* name) { return file.openDataSet(std::string("/t/") + name).getCreatePlist().getNfilters(); };
+  const auto filters = [&](const char* name) {
+    return file.openDataSet(std::string("/t/") + name).getCreatePlist().getNfilters();
+  };
   EXPECT_EQ(filters("flag"), 2);  // shuffle + deflate
   EXPECT_EQ(filters("days"), 2);
   EXPECT_EQ(filters("missing"), 2);
