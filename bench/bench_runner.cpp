@@ -4,7 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_common.hpp"
-#include "bindings/app/simulation.hpp"
+#include "app/simulation.hpp"
 #include "engine/monte_carlo_runner.hpp"
 
 namespace {

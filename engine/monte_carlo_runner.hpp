@@ -4,9 +4,9 @@
 // output never depends on scheduling, and the number of threads changes only the speed.
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -40,17 +40,22 @@ void run_monte_carlo_blocks(std::size_t trials, std::size_t block_rows, const Ru
                             MakeWorker make_worker, OnBlock on_block) {
   using Worker = std::invoke_result_t<MakeWorker>;
   const int threads = resolve_threads(options.threads);
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  // An arena of its own per run, not a process-wide tbb::global_control: two runs at once (two
+  // Python threads with different `threads=`) each get the concurrency they asked for.
+  tbb::task_arena arena(threads);
   tbb::enumerable_thread_specific<Worker> workers(make_worker);
   ProgressBar progress(trials, options.progress && stderr_is_terminal());
   const std::size_t step = std::max<std::size_t>(block_rows, 1);
   std::future<void> consuming;  // on_block of the previous block, when overlapped
   for (std::size_t first = 0; first < trials; first += step) {
     const std::size_t last = first + std::min(step, trials - first);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(first, last, 16), [&](const tbb::blocked_range<std::size_t>& r) {
-      Worker& worker = workers.local();
-      for (std::size_t t = r.begin(); t != r.end(); ++t) worker(t);
-      progress.advance(r.size());
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(first, last, 16),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          Worker& worker = workers.local();
+                          for (std::size_t t = r.begin(); t != r.end(); ++t) worker(t);
+                          progress.advance(r.size());
+                        });
     });
     if (consuming.valid()) consuming.get();
     if (threads > 1 && last < trials) {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "bindings/cli/scenario_input.hpp"
+#include "app/scenario_input.hpp"
 
 namespace vtrial::cli {
 

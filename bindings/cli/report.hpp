@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "bindings/app/design_summary.hpp"
+#include "app/design_summary.hpp"
 #include "engine/power_summary.hpp"
 
 namespace vtrial::cli {

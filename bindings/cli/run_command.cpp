@@ -1,6 +1,6 @@
 #include <iostream>
 
-#include "bindings/app/simulation.hpp"
+#include "app/simulation.hpp"
 #include "bindings/cli/commands.hpp"
 #include "bindings/cli/common_options.hpp"
 #include "bindings/cli/report.hpp"

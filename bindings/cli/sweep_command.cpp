@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "bindings/app/sample_size.hpp"
+#include "app/sample_size.hpp"
 #include "bindings/cli/commands.hpp"
 #include "bindings/cli/common_options.hpp"
 #include "bindings/cli/report.hpp"

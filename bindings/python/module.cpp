@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "bindings/app/sample_size.hpp"
-#include "bindings/app/simulation.hpp"
-#include "bindings/cli/scenario_input.hpp"
+#include "app/sample_size.hpp"
+#include "app/simulation.hpp"
+#include "app/scenario_input.hpp"
 #include "engine/settings.hpp"
 
 namespace py = pybind11;
@@ -76,8 +76,8 @@ std::string fspath(const py::object& path) {
 }
 
 // {"trial.patients": 120} or ["trial.patients=120"] (or None), plus the trials/seed shorthands.
-cli::ScenarioOverrides to_overrides(const py::object& overrides, const py::object& trials, const py::object& seed) {
-  cli::ScenarioOverrides out;
+ScenarioOverrides to_overrides(const py::object& overrides, const py::object& trials, const py::object& seed) {
+  ScenarioOverrides out;
   if (!overrides.is_none()) {
     if (py::isinstance<py::dict>(overrides)) {
       for (const auto& [key, value] : overrides.cast<py::dict>()) {
@@ -103,7 +103,7 @@ cli::ScenarioOverrides to_overrides(const py::object& overrides, const py::objec
 
 Scenario load(const py::object& path, const py::object& overrides, const py::object& trials = py::none(),
               const py::object& seed = py::none()) {
-  return cli::load_scenario(fspath(path), to_overrides(overrides, trials, seed));
+  return load_scenario(fspath(path), to_overrides(overrides, trials, seed));
 }
 
 SimulationOptions simulation_options(int threads) {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "bindings/app/simulation.hpp"
+#include "app/simulation.hpp"
 #include "scenario_fixture.hpp"
 
 namespace vtrial {

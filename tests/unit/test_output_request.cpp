@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "bindings/app/simulation.hpp"
+#include "app/simulation.hpp"
 #include "models/parametric/parametric_patient.hpp"
 #include "models/trial_analysis.hpp"
 #include "scenario_fixture.hpp"

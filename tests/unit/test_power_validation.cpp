@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "bindings/app/simulation.hpp"
+#include "app/simulation.hpp"
 #include "scenario_fixture.hpp"
 
 namespace vtrial {

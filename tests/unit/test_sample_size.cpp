@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "bindings/app/sample_size.hpp"
+#include "app/sample_size.hpp"
 #include "scenario_fixture.hpp"
 
 namespace vtrial {

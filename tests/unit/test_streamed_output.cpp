@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "bindings/app/simulation.hpp"
+#include "app/simulation.hpp"
 #include "engine/hdf5_output.hpp"
 #include "scenario_fixture.hpp"
 

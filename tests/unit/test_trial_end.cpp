@@ -6,7 +6,7 @@
 
 #include <cstddef>
 
-#include "bindings/app/simulation.hpp"
+#include "app/simulation.hpp"
 #include "scenario_fixture.hpp"
 
 namespace vtrial {

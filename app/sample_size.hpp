@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "bindings/app/design_summary.hpp"
-#include "bindings/app/simulation.hpp"
+#include "app/design_summary.hpp"
+#include "app/simulation.hpp"
 #include "engine/power_summary.hpp"
 
 namespace vtrial {

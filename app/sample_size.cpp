@@ -1,4 +1,4 @@
-#include "bindings/app/sample_size.hpp"
+#include "app/sample_size.hpp"
 
 #include <algorithm>
 #include <chrono>

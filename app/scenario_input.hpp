@@ -6,7 +6,7 @@
 
 #include "models/scenario.hpp"
 
-namespace vtrial::cli {
+namespace vtrial {
 
 struct ScenarioOverrides {
   std::vector<std::string> assignments;  // --set key.path=value, in order
@@ -19,4 +19,4 @@ Scenario load_scenario(const std::string& path, const ScenarioOverrides& overrid
 // The output file name when --output is not given: the scenario file's stem plus ".h5".
 std::string default_output_path(const std::string& scenario_path, const std::string& suffix = "");
 
-}  // namespace vtrial::cli
+}  // namespace vtrial

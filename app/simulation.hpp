@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "bindings/app/design_summary.hpp"
+#include "app/design_summary.hpp"
 #include "engine/power_summary.hpp"
 #include "engine/result_table.hpp"
 #include "models/patient_record.hpp"

@@ -1,4 +1,4 @@
-#include "bindings/app/simulation.hpp"
+#include "app/simulation.hpp"
 
 #include <algorithm>
 #include <array>

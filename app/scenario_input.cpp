@@ -1,10 +1,10 @@
-#include "bindings/cli/scenario_input.hpp"
+#include "app/scenario_input.hpp"
 
 #include <filesystem>
 
 #include "engine/settings.hpp"
 
-namespace vtrial::cli {
+namespace vtrial {
 
 Scenario load_scenario(const std::string& path, const ScenarioOverrides& overrides) {
   Settings settings = Settings::from_file(path);
@@ -19,4 +19,4 @@ std::string default_output_path(const std::string& scenario_path, const std::str
   return std::filesystem::path(scenario_path).stem().string() + suffix + ".h5";
 }
 
-}  // namespace vtrial::cli
+}  // namespace vtrial

@@ -1,4 +1,4 @@
-#include "bindings/app/design_summary.hpp"
+#include "app/design_summary.hpp"
 
 #include <algorithm>
 #include <cmath>
