@@ -134,4 +134,26 @@ DesignSummary summarize_design(const ResultTable& trials, std::size_t looks) {
   return tally.result();
 }
 
+std::vector<std::pair<std::string, double>> design_fields(const DesignSummary& d) {
+  std::vector<std::pair<std::string, double>> f = {
+      {"p_enrolled_by_deadline", d.p_enrolled_by_deadline},
+      {"p_enrolled_ci_low", d.p_enrolled_low},
+      {"p_enrolled_ci_high", d.p_enrolled_high},
+      {"p_completed_by_deadline", d.p_completed_by_deadline},
+      {"p_completed_ci_low", d.p_completed_low},
+      {"p_completed_ci_high", d.p_completed_high},
+      {"median_enrollment_days", d.median_enrollment_days},
+      {"enrollment_days_p10", d.enrollment_days_p10},
+      {"enrollment_days_p90", d.enrollment_days_p90},
+      {"mean_screened", d.mean_screened},
+      {"mean_patients", d.mean_patients},
+      {"mean_events", d.mean_events},
+  };
+  for (const auto& [name, v] : d.descriptive) f.emplace_back("mean_" + name, v);
+  for (std::size_t j = 0; j < d.p_stop_at_look.size(); ++j)
+    f.emplace_back("p_stop_at_look" + std::to_string(j), d.p_stop_at_look[j]);
+  if (!d.p_stop_at_look.empty()) f.emplace_back("p_futility_stop", d.p_futility_stop);
+  return f;
+}
+
 }  // namespace vtrial

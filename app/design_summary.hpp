@@ -11,6 +11,19 @@
 
 namespace vtrial {
 
+// One look of a group-sequential design, as planned: reject H0 if |z| >= efficacy_z (nominal
+// two-sided p efficacy_p), stop for futility at an interim if z < futility_z (NaN = no rule, and
+// at the final look). Calendar timing: the look's day; its fraction and boundary depend on each
+// trial's information, so they are NaN here.
+struct LookSummary {
+  double information_fraction = 0;
+  double day = 0;
+  double efficacy_z = 0;
+  double efficacy_p = 0;
+  double futility_z = 0;
+  double p_stop = 0;  // share of simulated trials that stopped at this look
+};
+
 struct DesignSummary {
   double p_enrolled_by_deadline = 0, p_enrolled_low = 0, p_enrolled_high = 0;
   double p_completed_by_deadline = 0, p_completed_low = 0, p_completed_high = 0;
@@ -23,6 +36,7 @@ struct DesignSummary {
   // (the last is the final analysis), and P(stop for futility).
   std::vector<double> p_stop_at_look;
   double p_futility_stop = 0;
+  std::vector<LookSummary> looks;  // filled by TrialPlan::describe
   // Means over trials of per-trial descriptive columns (NaN values skipped), e.g. KM medians.
   std::vector<std::pair<std::string, double>> descriptive;
 };
@@ -57,5 +71,9 @@ class DesignTally {
 };
 
 DesignSummary summarize_design(const ResultTable& trials, std::size_t looks = 0);
+
+// Every scalar of the summary by name, in one order: the datasets of /design, the members of
+// --json's "design" and the keys of Python's design dict (the looks come apart, as a list).
+std::vector<std::pair<std::string, double>> design_fields(const DesignSummary& design);
 
 }  // namespace vtrial

@@ -10,7 +10,7 @@
 
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
-#include "models/trial_analysis.hpp"
+#include "app/trial_plan.hpp"
 
 namespace vtrial {
 namespace {
@@ -28,12 +28,13 @@ std::int64_t parse_count(const std::string& text, const std::string& whole) {
   return value;
 }
 
-SweepPoint point_from(const ResultTable& trials, std::int64_t patients, const std::vector<std::string>& endpoints,
+SweepPoint point_from(const TrialPlan& plan, const ResultTable& trials, std::int64_t patients,
+                      const std::vector<std::string>& endpoints,
                       std::size_t looks) {
   SweepPoint p;
   p.patients = patients;
-  p.power = summarize_power(trials, endpoints);
-  p.design = summarize_design(trials, looks);
+  p.power = plan.describe(summarize_power(trials, endpoints));
+  p.design = plan.describe(summarize_design(trials, looks));
   const double nan = std::numeric_limits<double>::quiet_NaN();
   p.difference.assign(endpoints.size(), nan);
   p.difference_se_paired.assign(endpoints.size(), nan);
@@ -97,11 +98,11 @@ SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_
   const auto start = std::chrono::steady_clock::now();
   std::sort(sample_sizes.begin(), sample_sizes.end());
   SweepResult result;
-  const TrialAnalysis analysis(scenario);
-  result.endpoints = analysis.endpoints();
-  const auto tables = simulate_sample_sizes(scenario, sample_sizes, options);
+  const TrialPlan plan(scenario);
+  result.endpoints = plan.power_names();
+  const auto tables = simulate_sample_sizes(plan, sample_sizes, options);
   for (std::size_t i = 0; i < sample_sizes.size(); ++i) {
-    result.points.push_back(point_from(tables[i], sample_sizes[i], result.endpoints, analysis.looks()));
+    result.points.push_back(point_from(plan, tables[i], sample_sizes[i], result.endpoints, plan.looks()));
     if (i > 0)
       compare_with_previous(result.points[i], tables[i], result.points[i - 1], tables[i - 1], result.endpoints);
   }
@@ -113,8 +114,8 @@ SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_
 SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSearch& search,
                                   const SimulationOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  const TrialAnalysis analysis(scenario);
-  const auto endpoints = analysis.endpoints();
+  const TrialPlan plan(scenario);
+  const auto& endpoints = plan.power_names();
   const auto e =
       static_cast<std::size_t>(std::find(endpoints.begin(), endpoints.end(), search.endpoint) - endpoints.begin());
   if (e == endpoints.size()) {
@@ -129,8 +130,8 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
   std::map<std::int64_t, std::pair<ResultTable, SweepPoint>> evaluated;
   const auto meets = [&](std::int64_t n) {
     if (!evaluated.count(n)) {
-      auto tables = simulate_sample_sizes(scenario, {n}, options);
-      auto point = point_from(tables.front(), n, endpoints, analysis.looks());
+      auto tables = simulate_sample_sizes(plan, {n}, options);
+      auto point = point_from(plan, tables.front(), n, endpoints, plan.looks());
       evaluated.emplace(n, std::make_pair(std::move(tables.front()), std::move(point)));
     }
     const EndpointPower& p = evaluated.at(n).second.power[e];

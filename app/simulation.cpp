@@ -6,9 +6,8 @@
 
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
+#include "app/trial_plan.hpp"
 #include "models/record_tables.hpp"
-#include "models/trial_analysis.hpp"
-#include "models/trial_simulator.hpp"
 
 namespace vtrial {
 namespace {
@@ -45,13 +44,11 @@ struct TrialWorker {
 // Runs every trial in blocks of `block_rows`; after each block, on_block(tables, first, rows)
 // sees that block's rows, one table per sample size.
 template <class OnBlock>
-void simulate_in_blocks(const Scenario& scenario, const std::vector<std::int64_t>& sample_sizes,
+void simulate_in_blocks(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
                         const SimulationOptions& options, std::size_t block_rows,
                         std::vector<std::vector<PatientRecord>>* kept, OnBlock on_block) {
-  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
-  const TrialAnalysis prototype_analysis(scenario);
-  const TrialSimulator prototype(scenario);
-  const auto columns = prototype_analysis.columns();
+  const auto trials = static_cast<std::size_t>(plan.scenario().simulation.trials);
+  const auto& columns = plan.columns();
   block_rows = std::max<std::size_t>(std::min(block_rows, trials), 1);
   std::array<std::vector<ResultTable>, 2> tables;
   for (std::size_t set = 0; set < (trials > block_rows ? 2 : 1); ++set)
@@ -60,8 +57,8 @@ void simulate_in_blocks(const Scenario& scenario, const std::vector<std::int64_t
   run_monte_carlo_blocks(
       trials, block_rows, {options.threads, options.progress},
       [&] {
-        return TrialWorker{prototype,
-                           prototype_analysis,
+        return TrialWorker{plan.simulator(),
+                           plan.analysis(),
                            &sample_sizes,
                            &tables,
                            block_rows,
@@ -74,35 +71,40 @@ void simulate_in_blocks(const Scenario& scenario, const std::vector<std::int64_t
 
 }  // namespace
 
-std::vector<ResultTable> simulate_sample_sizes(const Scenario& scenario, const std::vector<std::int64_t>& sample_sizes,
+std::vector<ResultTable> simulate_sample_sizes(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
                                                const SimulationOptions& options,
                                                std::vector<std::vector<PatientRecord>>* kept) {
-  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
+  const auto trials = static_cast<std::size_t>(plan.scenario().simulation.trials);
   std::vector<ResultTable> result;
-  simulate_in_blocks(scenario, sample_sizes, options, trials, kept,
+  simulate_in_blocks(plan, sample_sizes, options, trials, kept,
                      [&](std::vector<ResultTable>& tables, std::size_t, std::size_t) { result = std::move(tables); });
   if (result.empty())  // no trials: empty tables with the columns
-    for (std::size_t i = 0; i < sample_sizes.size(); ++i) result.emplace_back(TrialAnalysis(scenario).columns(), 0);
+    for (std::size_t i = 0; i < sample_sizes.size(); ++i) result.emplace_back(plan.columns(), 0);
   return result;
 }
 
-SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOptions& options,
-                                   const TrialRowsSink& sink) {
+std::vector<ResultTable> simulate_sample_sizes(const Scenario& scenario, const std::vector<std::int64_t>& sample_sizes,
+                                               const SimulationOptions& options,
+                                               std::vector<std::vector<PatientRecord>>* kept) {
+  return simulate_sample_sizes(TrialPlan(scenario), sample_sizes, options, kept);
+}
+
+SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOptions& options, const TrialRowsSink& sink) {
   const auto start = std::chrono::steady_clock::now();
+  const Scenario& scenario = plan.scenario();
   SimulationResult result;
   const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
   const auto patients = static_cast<std::size_t>(scenario.trial.patients);
   std::vector<std::vector<PatientRecord>> kept(
       std::min(trials, static_cast<std::size_t>(scenario.output.patient_trials)));
-  const TrialAnalysis analysis(scenario);
-  const auto columns = analysis.columns();
-  PowerTally power(columns, analysis.endpoints());
-  DesignTally design(columns, analysis.looks());
+  const auto& columns = plan.columns();
+  PowerTally power(columns, plan.power_names());
+  DesignTally design(columns, plan.looks());
   const std::size_t block_rows = !sink                      ? trials
                                  : options.block_trials > 0 ? options.block_trials
                                                             : Hdf5Output::kChunkRows;
   result.trials = ResultTable(columns, 0);
-  simulate_in_blocks(scenario, {scenario.trial.patients}, options, block_rows, &kept,
+  simulate_in_blocks(plan, {scenario.trial.patients}, options, block_rows, &kept,
                      [&](std::vector<ResultTable>& tables, std::size_t first, std::size_t rows) {
                        power.add(tables.front(), rows);
                        design.add(tables.front(), rows);
@@ -117,23 +119,31 @@ SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOpt
   const auto traced = std::min(patients, static_cast<std::size_t>(scenario.output.trajectory_patients));
   if (traced > 0) {
     // Trial 0 again, recording courses: the same streams give the same patients as the run.
-    TrialSimulator simulator(scenario);
+    TrialSimulator simulator = plan.simulator();
     std::vector<Trajectory> courses(traced);
     const auto records = simulator.simulate(0, traced, &courses);
     std::vector<std::uint8_t> arms;
     for (const auto& r : records) arms.push_back(r.arm);
     result.trajectories = trajectory_table(courses, arms);
   }
-  result.power = power.result();
-  result.design = design.result();
+  result.power = plan.describe(power.result());
+  result.design = plan.describe(design.result());
   result.threads = resolve_threads(options.threads);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 
+SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOptions& options,
+                                   const TrialRowsSink& sink) {
+  return simulate_scenario(TrialPlan(scenario), options, sink);
+}
+
 void write_run_attributes(Hdf5Output& out, const Scenario& scenario, const std::string& filetype) {
   out.root_attribute("filetype", filetype);
   out.root_attribute("version", std::string(VTRIAL_VERSION));
+  // The layout's own version, apart from the program's: a reader can refuse a layout it does not
+  // know. 2: the result schema (/schema, /arms, /summary's descriptions, /design/looks).
+  out.root_attribute("format_version", static_cast<std::int64_t>(kFileFormatVersion));
   out.root_attribute("scenario", scenario.resolved_yaml);
   out.root_attribute("seed", static_cast<std::int64_t>(scenario.simulation.seed));
   out.root_attribute("trials", static_cast<std::int64_t>(scenario.simulation.trials));
@@ -147,44 +157,79 @@ void write_power_summary(Hdf5Output& out, const std::string& group, const std::v
                      {"rejections", ColumnType::integer},
                      {"trials", ColumnType::integer}},
                     power.size());
-  std::vector<std::string> names;
+  std::vector<std::string> names, kinds, endpoints, comparisons, tests, outcomes, estimates;
   for (std::size_t i = 0; i < power.size(); ++i) {
     const auto& p = power[i];
     names.push_back(p.name);
+    kinds.push_back(p.kind);
+    endpoints.push_back(p.endpoint);
+    comparisons.push_back(p.comparison);
+    tests.push_back(p.test);
+    outcomes.push_back(p.outcome);
+    estimates.push_back(p.estimate);
     std::size_t c = 0;
     for (double v : {p.power, p.mc_se, p.ci_low, p.ci_high, double(p.rejections), double(p.trials)})
       table.at(c++, i) = v;
   }
   out.write_strings(group, "endpoint", names);
+  out.write_strings(group, "kind", kinds);
+  out.write_strings(group, "declared_endpoint", endpoints);
+  out.write_strings(group, "comparison", comparisons);
+  out.write_strings(group, "test", tests);
+  out.write_strings(group, "outcome", outcomes);
+  out.write_strings(group, "estimate", estimates);
   out.write_table(group, table);
 }
 
 void write_design_summary(Hdf5Output& out, const std::string& group, const DesignSummary& d) {
+  const auto fields = design_fields(d);
   std::vector<ColumnSpec> cols;
-  std::vector<double> values;
-  const auto add = [&](const std::string& name, double v) {
-    cols.push_back({name, ColumnType::real});
-    values.push_back(v);
-  };
-  add("p_enrolled_by_deadline", d.p_enrolled_by_deadline);
-  add("p_enrolled_ci_low", d.p_enrolled_low);
-  add("p_enrolled_ci_high", d.p_enrolled_high);
-  add("p_completed_by_deadline", d.p_completed_by_deadline);
-  add("p_completed_ci_low", d.p_completed_low);
-  add("p_completed_ci_high", d.p_completed_high);
-  add("median_enrollment_days", d.median_enrollment_days);
-  add("enrollment_days_p10", d.enrollment_days_p10);
-  add("enrollment_days_p90", d.enrollment_days_p90);
-  add("mean_screened", d.mean_screened);
-  add("mean_patients", d.mean_patients);
-  add("mean_events", d.mean_events);
-  for (const auto& [name, v] : d.descriptive) add("mean_" + name, v);
-  for (std::size_t j = 0; j < d.p_stop_at_look.size(); ++j)
-    add("p_stop_at_look" + std::to_string(j), d.p_stop_at_look[j]);
-  if (!d.p_stop_at_look.empty()) add("p_futility_stop", d.p_futility_stop);
+  for (const auto& [name, v] : fields) cols.push_back({name, ColumnType::real});
   ResultTable table(cols, 1);
-  for (std::size_t c = 0; c < values.size(); ++c) table.at(c, 0) = values[c];
+  for (std::size_t c = 0; c < fields.size(); ++c) table.at(c, 0) = fields[c].second;
   out.write_table(group, table);
+  if (d.looks.empty()) return;
+  ResultTable looks({{"information_fraction", ColumnType::real},
+                     {"day", ColumnType::real},
+                     {"efficacy_z", ColumnType::real},
+                     {"efficacy_p", ColumnType::real},
+                     {"futility_z", ColumnType::real},
+                     {"p_stop", ColumnType::real}},
+                    d.looks.size());
+  for (std::size_t j = 0; j < d.looks.size(); ++j) {
+    const LookSummary& l = d.looks[j];
+    std::size_t c = 0;
+    for (double v : {l.information_fraction, l.day, l.efficacy_z, l.efficacy_p, l.futility_z, l.p_stop})
+      looks.at(c++, j) = v;
+  }
+  out.write_table(group + "/looks", looks);
+}
+
+// The result schema: every /trials column with its role and what it belongs to, and the arms.
+void write_schema(Hdf5Output& out, const TrialPlan& plan) {
+  std::vector<std::string> names, roles, endpoints, comparisons, arms;
+  for (const auto& c : plan.schema().columns) {
+    names.push_back(c.name);
+    roles.push_back(std::string(value_role_name(c.role)));
+    endpoints.push_back(c.endpoint);
+    comparisons.push_back(c.comparison);
+    arms.push_back(c.arm);
+  }
+  out.write_strings("schema", "column", names);
+  out.write_strings("schema", "role", roles);
+  out.write_strings("schema", "endpoint", endpoints);
+  out.write_strings("schema", "comparison", comparisons);
+  out.write_strings("schema", "arm", arms);
+  const auto& scenario = plan.scenario();
+  std::vector<std::string> arm_names;
+  ResultTable table({{"ratio", ColumnType::integer}, {"control", ColumnType::integer}}, scenario.arms.size());
+  for (std::size_t a = 0; a < scenario.arms.size(); ++a) {
+    arm_names.push_back(scenario.arms[a].name);
+    table.at(0, a) = static_cast<double>(scenario.arms[a].ratio);
+    table.at(1, a) = scenario.arms[a].control ? 1 : 0;
+  }
+  out.write_strings("arms", "name", arm_names);
+  out.write_table("arms", table);
 }
 
 namespace {
@@ -201,6 +246,7 @@ void write_all_but_trials(Hdf5Output& out, const SimulationResult& result) {
 void write_simulation(const std::string& path, const Scenario& scenario, const SimulationResult& result) {
   Hdf5Output out(path);
   write_run_attributes(out, scenario, "vtrial.run");
+  write_schema(out, TrialPlan(scenario));
   out.write_table("trials", result.trials);
   write_all_but_trials(out, result);
   out.commit();
@@ -213,9 +259,10 @@ SimulationResult simulate_to_file(const std::string& path, const Scenario& scena
   write_run_attributes(out, scenario, "vtrial.run");
   SimulationResult result;
   {
-    auto trials = out.stream_table("trials", TrialAnalysis(scenario).columns(),
-                                   static_cast<std::size_t>(scenario.simulation.trials));
-    result = simulate_scenario(scenario, options, [&](const ResultTable& block, std::size_t first, std::size_t rows) {
+    const TrialPlan plan(scenario);
+    write_schema(out, plan);
+    auto trials = out.stream_table("trials", plan.columns(), static_cast<std::size_t>(scenario.simulation.trials));
+    result = simulate_scenario(plan, options, [&](const ResultTable& block, std::size_t first, std::size_t rows) {
       trials.write(block, first, rows);
     });
     trials.finish();

@@ -15,6 +15,7 @@
 namespace vtrial {
 
 class Hdf5Output;
+class TrialPlan;
 
 struct SimulationOptions {
   int threads = 0;        // 0 = all cores
@@ -40,12 +41,18 @@ struct SimulationResult {
 // and `trials` stays empty: memory is then flat in the number of trials (power and the design
 // summary are tallied per block; only the enrollment-time column, 8 bytes per trial, is kept
 // for its exact quantiles).
+SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOptions& options,
+                                   const TrialRowsSink& sink = {});
+// The same with a plan made for this call.
 SimulationResult simulate_scenario(const Scenario& scenario, const SimulationOptions& options,
                                    const TrialRowsSink& sink = {});
 
 // Simulates every trial once at the largest sample size and analyses the first n patients for
 // each n in `sample_sizes` (common random numbers: slot k is the same person at every n).
 // Returns one per-trial table per sample size, in the order given.
+std::vector<ResultTable> simulate_sample_sizes(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
+                                               const SimulationOptions& options,
+                                               std::vector<std::vector<PatientRecord>>* kept = nullptr);
 std::vector<ResultTable> simulate_sample_sizes(const Scenario& scenario, const std::vector<std::int64_t>& sample_sizes,
                                                const SimulationOptions& options,
                                                std::vector<std::vector<PatientRecord>>* kept = nullptr);
@@ -57,10 +64,16 @@ void write_simulation(const std::string& path, const Scenario& scenario, const S
 // returned has no `trials` rows.
 SimulationResult simulate_to_file(const std::string& path, const Scenario& scenario, const SimulationOptions& options);
 
-// Root attributes every result file carries: filetype, version, scenario, seed, trials.
+// The version of the HDF5 layout (docs/output.md), apart from the program's version.
+inline constexpr int kFileFormatVersion = 2;
+
+// Root attributes every result file carries: filetype, version, format_version, scenario, seed,
+// trials.
 void write_run_attributes(Hdf5Output& out, const Scenario& scenario, const std::string& filetype);
 // The summary group: one row per endpoint.
 void write_power_summary(Hdf5Output& out, const std::string& group, const std::vector<EndpointPower>& power);
 void write_design_summary(Hdf5Output& out, const std::string& group, const DesignSummary& design);
+// /schema (every /trials column: role, endpoint, comparison, arm) and /arms.
+void write_schema(Hdf5Output& out, const TrialPlan& plan);
 
 }  // namespace vtrial

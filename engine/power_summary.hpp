@@ -13,6 +13,8 @@ namespace vtrial {
 
 struct EndpointPower {
   std::string name;
+  // What the value is (filled from the trial's result schema; empty when tallied bare).
+  std::string kind, endpoint, comparison, test, outcome, estimate;
   std::uint64_t rejections = 0;
   std::uint64_t trials = 0;
   double power = 0;

@@ -3,14 +3,17 @@
 // of the typed getters below, which record the resolved value (given or default). After all
 // reads, finish() rejects any key that was never read, so a typo never silently falls back
 // to a default. Errors name the key path, the file, line and column, and what is accepted.
+// A path component made of digits ("arms.1.ratio") indexes a YAML list; messages show it as
+// "arms[1].ratio". Under a mapping, digits stay an ordinary key.
+#include <yaml-cpp/yaml.h>
+
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 namespace vtrial {
 
@@ -42,6 +45,7 @@ class Settings {
 
   // Applies "key.path=value" from the command line; the value is parsed as YAML scalar text and
   // later validated by the same getter as the file's value. Unknown paths fail in finish().
+  // "arms.1.ratio=3" changes an item that exists; it cannot add items.
   void apply_override(const std::string& assignment);
 
   double real(const std::string& path, double fallback, const Range& range);
@@ -57,6 +61,9 @@ class Settings {
   // A calendar date written YYYY-MM-DD; returned as days since 1970-01-01.
   std::int64_t date(const std::string& path, const std::string& fallback);
   bool has(const std::string& path) const;
+  // The number of items of a list of mappings (0 when absent); read its items as "path.<i>.key".
+  // finish() then checks the keys of every item.
+  std::size_t list_size(const std::string& path);
 
   // Throws SettingsError for the first key that no getter read, listing its accepted siblings.
   void finish() const;
@@ -72,13 +79,18 @@ class Settings {
   Settings(YAML::Node root, std::string source);
   YAML::Node find(const std::string& path) const;
   std::string where(const std::string& path) const;
-  void record(const std::string& path, const YAML::Node& value);
+  std::string shown(const std::string& path) const;  // "arms.1.ratio" -> "arms[1].ratio"
+  // Marks `path` read and stores `value` at it in resolved_; with `items`, an existing list there
+  // keeps the items already recorded.
+  void record(const std::string& path, const YAML::Node& value, bool items = false);
   void check_unread(const YAML::Node& node, const std::string& prefix) const;
+  void check_value(const std::string& path, const YAML::Node& value, const YAML::Node& mark) const;
   std::string location_of_key(const std::string& path, const YAML::Node& key) const;
 
   YAML::Node root_;
   std::string source_;
-  std::set<std::string> read_;                   // every path (and prefix) a getter asked for
+  std::set<std::string> read_;                    // every path (and prefix) a getter asked for
+  std::set<std::string> lists_;                   // paths read as lists of mappings
   std::map<std::string, std::string> overrides_;  // path -> "--set" text, for messages
   YAML::Node resolved_;
 };

@@ -1,11 +1,11 @@
 #include "models/scenario.hpp"
 
-#include <algorithm>
 #include <limits>
 #include <sstream>
 
 #include "engine/settings.hpp"
-#include "models/endpoint_catalog.hpp"
+#include "models/scenario_analysis.hpp"
+#include "models/scenario_arms.hpp"
 
 namespace vtrial {
 namespace {
@@ -37,8 +37,11 @@ Scenario read_scenario(Settings& s) {
   p.control_nk_change_mean = s.real("parametric.control.nk_change_mean", p.control_nk_change_mean,
                                     Range::closed(-kInf, kInf));
   p.shape = s.real("parametric.shape", p.shape, Range{0.05, 20, false, false});
-  p.il2_hazard_ratio = s.real("parametric.il2.hazard_ratio", p.il2_hazard_ratio, Range{0, 100, true, false});
-  p.il2_nk_change_mean = s.real("parametric.il2.nk_change_mean", p.il2_nk_change_mean, Range::closed(-kInf, kInf));
+  // The two-arm shorthand's IL-2 arm; a scenario with `arms:` must not give these.
+  if (s.list_size("arms") == 0) {
+    p.il2_hazard_ratio = s.real("parametric.il2.hazard_ratio", p.il2_hazard_ratio, Range{0, 100, true, false});
+    p.il2_nk_change_mean = s.real("parametric.il2.nk_change_mean", p.il2_nk_change_mean, Range::closed(-kInf, kInf));
+  }
   p.nk_change_sd = s.real("parametric.nk_change_sd", p.nk_change_sd, Range::positive());
 
   p.screen_failure_probability =
@@ -48,28 +51,8 @@ Scenario read_scenario(Settings& s) {
   sc.enrollment = read_enrollment_params(s);
 
   sc.dropout.rate_per_year = s.real("dropout.rate_per_year", sc.dropout.rate_per_year, Range::closed(0, 100));
-  auto& a = sc.analysis;
-  a.alpha = s.real("analysis.alpha", a.alpha, Range::open_unit());
-  const auto available = available_endpoints(sc.model);
-  a.endpoints = s.text_list("analysis.endpoints", available, available);
-  if (a.endpoints.empty()) s.fail("analysis.endpoints", "name at least one endpoint");
-  a.primary = s.choice("analysis.primary", a.primary, a.endpoints);
-  // Default key secondaries: the protocol's NK and clinical-response endpoints, where computed.
-  std::vector<std::string> secondary_default;
-  for (const char* name : {"nk_change", "clinical_response"})
-    if (name != a.primary && std::find(a.endpoints.begin(), a.endpoints.end(), name) != a.endpoints.end())
-      secondary_default.emplace_back(name);
-  a.key_secondary = s.text_list("analysis.key_secondary", secondary_default, a.endpoints);
-  for (const auto& k : a.key_secondary)
-    if (k == a.primary) s.fail("analysis.key_secondary", "must not repeat the primary endpoint '" + k + "'");
-  a.multiplicity = s.choice("analysis.multiplicity", "fixed_sequence", {"fixed_sequence", "holm"}) == "holm"
-                       ? Multiplicity::holm
-                       : Multiplicity::fixed_sequence;
-  a.interim = read_interim_plan(s);
-  a.descriptive = s.boolean("analysis.descriptive", a.descriptive);
-  if (a.interim.enabled && a.primary != "duration_of_viremia")
-    s.fail("analysis.interim.enabled", "interim analyses monitor the log-rank test of duration_of_viremia; "
-                                       "set analysis.primary: duration_of_viremia");
+  read_arms_and_treatments(s, sc);
+  read_analysis(s, sc);
 
   sc.simulation.trials = s.integer("simulation.trials", sc.simulation.trials, 1, 100000000);
   sc.simulation.seed = static_cast<std::uint64_t>(

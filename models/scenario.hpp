@@ -5,9 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "design/arms.hpp"
+#include "design/endpoint.hpp"
+#include "design/family.hpp"
 #include "models/enrollment.hpp"
 #include "models/interim_analysis.hpp"
 #include "models/mechanistic/mechanistic_params.hpp"
+#include "models/mechanistic/treatment.hpp"
 
 namespace vtrial {
 
@@ -16,7 +20,7 @@ class Settings;
 enum class PatientModelKind { parametric, mechanistic };
 
 struct TrialDesign {
-  std::int64_t patients = 100;        // randomized, 1:1
+  std::int64_t patients = 100;        // randomized by permuted blocks from the arms' ratios
   double follow_up_days = 84;         // maximum per patient
   double visit_interval_days = 7;     // 0 = continuous observation (exact times)
 };
@@ -24,6 +28,7 @@ struct TrialDesign {
 struct ParametricParams {
   double control_median_days_to_negative = 21;
   double shape = 1;                   // Weibull shape; 1 = exponential
+  // The two-arm shorthand's IL-2 arm (parametric.il2.*); with `arms:` each arm has its own.
   double il2_hazard_ratio = 1.5;      // hazard of becoming negative, IL-2 vs control
   double control_nk_change_mean = 0;  // cells/uL
   double il2_nk_change_mean = 30;
@@ -37,14 +42,24 @@ struct DropoutParams {
   double rate_per_year = 0.1;
 };
 
-enum class Multiplicity { fixed_sequence, holm };
+// What one arm gives the parametric patient, relative to the control arm's distributions.
+struct ParametricArmEffect {
+  double hazard_ratio = 1;    // of becoming negative, vs control
+  double nk_change_mean = 0;  // cells/uL (the arm's own mean, not a difference)
+};
+
+// One arm's treatment, as each patient model reads it.
+struct ArmTreatment {
+  ParametricArmEffect parametric;
+  MechanisticTreatment mechanistic;
+};
 
 struct AnalysisParams {
   double alpha = 0.05;  // two-sided
-  std::vector<std::string> endpoints;      // computed per trial (default: all the model supports)
-  std::string primary = "duration_of_viremia";
-  std::vector<std::string> key_secondary;  // tested after the primary under `multiplicity`
-  Multiplicity multiplicity = Multiplicity::fixed_sequence;
+  std::vector<std::string> endpoints;      // names of the computed endpoints (analysis.endpoints)
+  std::string primary;
+  std::vector<std::string> key_secondary;  // tested after the primary
+  FamilySpec family;                       // the same, as indices into Scenario::endpoints
   InterimPlan interim;  // optional group-sequential monitoring of the primary endpoint
   bool descriptive = true;  // per-trial Kaplan-Meier medians and share negative by day 28
 };
@@ -63,6 +78,10 @@ struct Scenario {
   std::string name;
   PatientModelKind model = PatientModelKind::parametric;
   TrialDesign trial;
+  std::vector<Arm> arms;                 // `arms:`, or the two-arm shorthand {control, il2}
+  std::vector<ArmTreatment> treatments;  // one per arm
+  std::int64_t block_size = 4;           // randomization.block_size
+  std::vector<EndpointSpec> endpoints;   // the computed ones, in order
   ParametricParams parametric;
   MechanisticParams mechanistic;
   DropoutParams dropout;

@@ -1,11 +1,12 @@
 #pragma once
-// One simulated trial: randomize slots 0..n-1, run each patient's course, analyse. Slots are
+// One simulated trial: randomize slots 0..n-1 (permuted blocks from the arms' ratios), run each patient's course, analyse. Slots are
 // simulated in order and independently, so the first n patients of a larger trial are exactly
 // the patients of a trial of size n (the basis of common-random-number sample-size sweeps).
 #include <memory>
 #include <span>
 #include <vector>
 
+#include "design/randomization.hpp"
 #include "models/enrollment.hpp"
 #include "models/patient_model.hpp"
 #include "models/scenario.hpp"
@@ -32,6 +33,8 @@ class TrialSimulator {
 
  private:
   const Scenario* scenario_;
+  std::shared_ptr<const BlockDesign> blocks_;  // immutable, shared by the workers' copies
+  BlockRandomization randomization_;
   std::unique_ptr<PatientModel> model_;
   EnrollmentProcess enrollment_;
   std::vector<PatientRecord> records_;

@@ -10,7 +10,7 @@ build="${VTRIAL_BUILD_DIR:-$here/build}"
 
 packages=(cmake g++ make pkg-config
   libboost-dev libboost-random-dev libboost-program-options-dev libboost-math-dev
-  libtbb-dev libhdf5-dev libyaml-cpp-dev libgtest-dev libbenchmark-dev
+  libtbb-dev libhdf5-dev libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
   pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-yaml)
 
 missing=()

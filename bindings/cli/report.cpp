@@ -1,68 +1,57 @@
 #include "bindings/cli/report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ostream>
-#include <sstream>
 
 namespace vtrial::cli {
+namespace {
 
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return "\"" + out + "\"";
+Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+double descriptive(const DesignSummary& d, const std::string& name) {
+  for (const auto& [n, v] : d.descriptive)
+    if (n == name) return v;
+  return std::nan("");
 }
 
-std::string json_number(double x) {
-  if (!std::isfinite(x)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", x);
-  return buf;
-}
+}  // namespace
+
+std::string json_line(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 void print_power_table(std::ostream& out, const std::vector<EndpointPower>& power, double seconds) {
-  char line[160];
-  std::snprintf(line, sizeof line, "%-28s %7s  %-17s %8s %8s %9s\n", "endpoint", "power", "95% CI (Wilson)",
+  int width = 28;
+  for (const auto& p : power) width = std::max(width, static_cast<int>(p.name.size()));
+  char line[400];
+  std::snprintf(line, sizeof line, "%-*s %7s  %-17s %8s %8s %9s\n", width, "endpoint", "power", "95% CI (Wilson)",
                 "MC SE", "trials", "seconds");
   out << line;
   for (const auto& p : power) {
-    std::snprintf(line, sizeof line, "%-28s %7.4f  [%.4f, %.4f]  %8.4f %8llu %9.2f\n", p.name.c_str(), p.power,
+    std::snprintf(line, sizeof line, "%-*s %7.4f  [%.4f, %.4f]  %8.4f %8llu %9.2f\n", width, p.name.c_str(), p.power,
                   p.ci_low, p.ci_high, p.mc_se, static_cast<unsigned long long>(p.trials), seconds);
     out << line;
   }
 }
 
-std::string power_json_list(const std::vector<EndpointPower>& power) {
-  std::ostringstream out;
-  out << "[";
-  for (std::size_t i = 0; i < power.size(); ++i) {
-    const auto& p = power[i];
-    out << (i ? ", " : "") << "{\"name\": " << json_escape(p.name) << ", \"power\": " << json_number(p.power)
-        << ", \"mc_se\": " << json_number(p.mc_se) << ", \"ci_low\": " << json_number(p.ci_low)
-        << ", \"ci_high\": " << json_number(p.ci_high) << ", \"rejections\": " << p.rejections
-        << ", \"trials\": " << p.trials << "}";
+Json power_json(const std::vector<EndpointPower>& power) {
+  Json list = Json::array();
+  for (const auto& p : power) {
+    Json e = {{"name", p.name},       {"power", number(p.power)},     {"mc_se", number(p.mc_se)},
+              {"ci_low", number(p.ci_low)}, {"ci_high", number(p.ci_high)}, {"rejections", p.rejections},
+              {"trials", p.trials},   {"kind", p.kind},               {"endpoint", p.endpoint}};
+    if (!p.comparison.empty()) e["comparison"] = p.comparison;
+    if (!p.test.empty()) e["test"] = p.test;
+    if (!p.outcome.empty()) e["outcome"] = p.outcome;
+    if (!p.estimate.empty()) e["estimate"] = p.estimate;
+    list.push_back(std::move(e));
   }
-  out << "]";
-  return out.str();
+  return list;
 }
 
-void print_design_summary(std::ostream& out, const DesignSummary& d, const std::string& deadline) {
-  char line[200];
+void print_design_summary(std::ostream& out, const DesignSummary& d, const std::vector<Arm>& arms,
+                          const std::string& deadline) {
+  char line[400];
   std::snprintf(line, sizeof line,
                 "enrollment: median %.0f days to the last randomization (10%%-90%%: %.0f-%.0f); "
                 "%.1f candidates screened on average\n",
@@ -74,13 +63,6 @@ void print_design_summary(std::ostream& out, const DesignSummary& d, const std::
                 deadline.c_str(), d.p_enrolled_by_deadline, d.p_enrolled_low, d.p_enrolled_high,
                 d.p_completed_by_deadline, d.p_completed_low, d.p_completed_high);
   out << line;
-  double median[2] = {0, 0}, by28[2] = {0, 0};
-  for (const auto& [name, v] : d.descriptive) {
-    if (name == "km_median_control") median[0] = v;
-    if (name == "km_median_il2") median[1] = v;
-    if (name == "negative_by_day28_control") by28[0] = v;
-    if (name == "negative_by_day28_il2") by28[1] = v;
-  }
   if (!d.p_stop_at_look.empty()) {
     out << "group-sequential: P(stop at look 1.." << d.p_stop_at_look.size() << ") =";
     for (double p : d.p_stop_at_look) {
@@ -91,28 +73,59 @@ void print_design_summary(std::ostream& out, const DesignSummary& d, const std::
                   d.mean_patients);
     out << line;
   }
-  std::snprintf(line, sizeof line,
-                "mean over trials: Kaplan-Meier median days to negativity %.1f (control) vs %.1f (IL-2); "
-                "negative by day 28: %.3f vs %.3f\n",
-                median[0], median[1], by28[0], by28[1]);
-  out << line;
+  if (!d.looks.empty()) {
+    out << "group-sequential boundaries (two-sided):\n";
+    for (std::size_t j = 0; j < d.looks.size(); ++j) {
+      const LookSummary& l = d.looks[j];
+      std::string when = std::isnan(l.information_fraction) ? "" : "information " + std::to_string(l.information_fraction).substr(0, 5);
+      if (!std::isnan(l.day)) when = "day " + std::to_string(static_cast<long long>(l.day));
+      if (when.empty()) when = "final";
+      std::string efficacy = "reject H0 at each trial's spending boundary";
+      if (!std::isnan(l.efficacy_z)) {
+        std::snprintf(line, sizeof line, "reject H0 if |z| >= %.4f (nominal p %.6f)", l.efficacy_z, l.efficacy_p);
+        efficacy = line;
+      }
+      std::string futility;
+      if (!std::isnan(l.futility_z)) {
+        std::snprintf(line, sizeof line, "; stop for futility if z < %.3f", l.futility_z);
+        futility = line;
+      }
+      std::snprintf(line, sizeof line, "  look %zu (%s): %s%s; P(stop here) %.3f\n", j + 1, when.c_str(),
+                    efficacy.c_str(), futility.c_str(), l.p_stop);
+      out << line;
+    }
+  }
+  std::string medians, by28;
+  for (const auto& arm : arms) {
+    std::snprintf(line, sizeof line, "%s%.1f (%s)", medians.empty() ? "" : " vs ",
+                  descriptive(d, "km_median_" + arm.name), arm.name.c_str());
+    medians += line;
+    std::snprintf(line, sizeof line, "%s%.3f", by28.empty() ? "" : " vs ", descriptive(d, "negative_by_day28_" + arm.name));
+    by28 += line;
+  }
+  out << "mean over trials: Kaplan-Meier median days to negativity " << medians << "; negative by day 28: " << by28
+      << "\n";
 }
 
-std::string design_json(const DesignSummary& d) {
-  std::ostringstream out;
-  out << "{\"p_enrolled_by_deadline\": " << json_number(d.p_enrolled_by_deadline)
-      << ", \"p_completed_by_deadline\": " << json_number(d.p_completed_by_deadline)
-      << ", \"median_enrollment_days\": " << json_number(d.median_enrollment_days)
-      << ", \"mean_screened\": " << json_number(d.mean_screened)
-      << ", \"mean_patients\": " << json_number(d.mean_patients);
-  if (!d.p_stop_at_look.empty()) {
-    out << ", \"p_stop_at_look\": [";
-    for (std::size_t j = 0; j < d.p_stop_at_look.size(); ++j) out << (j ? ", " : "") << json_number(d.p_stop_at_look[j]);
-    out << "], \"p_futility_stop\": " << json_number(d.p_futility_stop);
+Json design_json(const DesignSummary& d) {
+  Json out = Json::object();
+  for (const auto& [name, v] : design_fields(d)) out[name] = number(v);
+  if (!d.looks.empty()) {
+    Json looks = Json::array();
+    for (std::size_t j = 0; j < d.looks.size(); ++j) {
+      const LookSummary& l = d.looks[j];
+      Json look = {{"look", j + 1},
+                   {"information_fraction", number(l.information_fraction)},
+                   {"efficacy_z", number(l.efficacy_z)},
+                   {"efficacy_p", number(l.efficacy_p)},
+                   {"futility_z", number(l.futility_z)},
+                   {"p_stop", number(l.p_stop)}};
+      if (!std::isnan(l.day)) look["day"] = l.day;
+      looks.push_back(std::move(look));
+    }
+    out["looks"] = std::move(looks);
   }
-  for (const auto& [name, v] : d.descriptive) out << ", \"mean_" << name << "\": " << json_number(v);
-  out << "}";
-  return out.str();
+  return out;
 }
 
 }  // namespace vtrial::cli

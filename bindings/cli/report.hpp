@@ -1,21 +1,27 @@
 #pragma once
-// How results reach a person (a table) or a script (one JSON object on stdout).
+// How results reach a person (a table) or a script (one JSON object on stdout). Both render
+// the result schema's description of each value (EndpointPower, design_fields): neither
+// rebuilds meaning from column names.
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "app/design_summary.hpp"
+#include "design/arms.hpp"
 #include "engine/power_summary.hpp"
 
 namespace vtrial::cli {
 
-std::string json_escape(const std::string& s);
-std::string json_number(double x);  // NaN/inf become null
+using Json = nlohmann::ordered_json;
 
 void print_power_table(std::ostream& out, const std::vector<EndpointPower>& power, double seconds);
-std::string power_json_list(const std::vector<EndpointPower>& power);
+Json power_json(const std::vector<EndpointPower>& power);
 // `deadline` is the planned completion date as text (YYYY-MM-DD).
-void print_design_summary(std::ostream& out, const DesignSummary& design, const std::string& deadline);
-std::string design_json(const DesignSummary& design);
+void print_design_summary(std::ostream& out, const DesignSummary& design, const std::vector<Arm>& arms,
+                          const std::string& deadline);
+Json design_json(const DesignSummary& design);
+// One line of JSON: NaN and infinities become null, invalid UTF-8 in names is replaced.
+std::string json_line(const Json& value);
 
 }  // namespace vtrial::cli

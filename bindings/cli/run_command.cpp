@@ -24,12 +24,23 @@ int run_command(const std::vector<std::string>& args) {
 
   const char* model = scenario.model == PatientModelKind::mechanistic ? "mechanistic" : "parametric";
   if (common.json) {
-    std::cout << "{\"scenario\": " << json_escape(scenario.name) << ", \"model\": " << json_escape(model)
-              << ", \"patients\": " << scenario.trial.patients << ", \"trials\": " << scenario.simulation.trials
-              << ", \"seed\": " << scenario.simulation.seed << ", \"alpha\": " << json_number(scenario.analysis.alpha)
-              << ", \"threads\": " << result.threads << ", \"seconds\": " << json_number(result.seconds)
-              << ", \"output\": " << json_escape(output) << ", \"endpoints\": " << power_json_list(result.power)
-              << ", \"design\": " << design_json(result.design) << "}\n";
+    Json arms = Json::array();
+    for (const auto& arm : scenario.arms)
+      arms.push_back({{"name", arm.name}, {"ratio", arm.ratio}, {"control", arm.control}});
+    const Json out = {{"scenario", scenario.name},
+                      {"model", model},
+                      {"patients", scenario.trial.patients},
+                      {"trials", scenario.simulation.trials},
+                      {"seed", scenario.simulation.seed},
+                      {"alpha", scenario.analysis.alpha},
+                      {"threads", result.threads},
+                      {"seconds", result.seconds},
+                      {"output", output},
+                      {"format_version", kFileFormatVersion},
+                      {"arms", arms},
+                      {"endpoints", power_json(result.power)},
+                      {"design", design_json(result.design)}};
+    std::cout << json_line(out) << "\n";
   } else {
     std::cout << "vtrial " << VTRIAL_VERSION << "  scenario '" << scenario.name << "' (" << model
               << " model): " << scenario.trial.patients << " patients, " << scenario.simulation.trials
@@ -37,7 +48,7 @@ int run_command(const std::vector<std::string>& args) {
               << "\n\n";
     print_power_table(std::cout, result.power, result.seconds);
     std::cout << "\n";
-    print_design_summary(std::cout, result.design, format_date(scenario.enrollment.completion_date));
+    print_design_summary(std::cout, result.design, scenario.arms, format_date(scenario.enrollment.completion_date));
     std::cout << "\n" << result.threads << " threads; results written to " << output << "\n";
   }
   return 0;

@@ -35,14 +35,11 @@ void print_sweep_table(std::ostream& out, const SweepResult& sweep) {
   }
 }
 
-std::string sweep_json(const SweepResult& sweep) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < sweep.points.size(); ++i) {
-    const auto& p = sweep.points[i];
-    s += (i ? ", " : "") + std::string("{\"patients\": ") + std::to_string(p.patients) +
-         ", \"endpoints\": " + power_json_list(p.power) + ", \"design\": " + design_json(p.design) + "}";
-  }
-  return s + "]";
+Json sweep_json(const SweepResult& sweep) {
+  Json points = Json::array();
+  for (const auto& p : sweep.points)
+    points.push_back({{"patients", p.patients}, {"endpoints", power_json(p.power)}, {"design", design_json(p.design)}});
+  return points;
 }
 
 }  // namespace
@@ -67,9 +64,10 @@ int sweep_command(const std::vector<std::string>& args) {
   const SweepResult sweep = sweep_sample_sizes(scenario, sizes, {common.threads, !common.json});
   write_sweep(output, scenario, sweep, "vtrial.sweep");
   if (common.json) {
-    std::cout << "{\"scenario\": " << json_escape(scenario.name) << ", \"trials\": " << scenario.simulation.trials
-              << ", \"seed\": " << scenario.simulation.seed << ", \"seconds\": " << json_number(sweep.seconds)
-              << ", \"output\": " << json_escape(output) << ", \"sweep\": " << sweep_json(sweep) << "}\n";
+    const Json out = {{"scenario", scenario.name}, {"trials", scenario.simulation.trials},
+                      {"seed", scenario.simulation.seed}, {"seconds", sweep.seconds},
+                      {"output", output},          {"sweep", sweep_json(sweep)}};
+    std::cout << json_line(out) << "\n";
   } else {
     std::cout << "vtrial sweep  scenario '" << scenario.name << "': " << scenario.simulation.trials
               << " trials per N, common random numbers (seed " << scenario.simulation.seed << ")\n"
@@ -113,13 +111,18 @@ int samplesize_command(const std::vector<std::string>& args) {
   write_sweep(output, scenario, found.evaluated, "vtrial.samplesize");
   const auto& p = found.power;
   if (common.json) {
-    std::cout << "{\"endpoint\": " << json_escape(search.endpoint)
-              << ", \"target_power\": " << json_number(search.target_power)
-              << ", \"criterion\": " << json_escape(criterion) << ", \"patients\": " << found.patients
-              << ", \"power\": " << json_number(p.power) << ", \"mc_se\": " << json_number(p.mc_se)
-              << ", \"ci_low\": " << json_number(p.ci_low) << ", \"ci_high\": " << json_number(p.ci_high)
-              << ", \"trials\": " << p.trials << ", \"output\": " << json_escape(output)
-              << ", \"evaluated\": " << sweep_json(found.evaluated) << "}\n";
+    const Json out = {{"endpoint", search.endpoint},
+                      {"target_power", search.target_power},
+                      {"criterion", criterion},
+                      {"patients", found.patients},
+                      {"power", p.power},
+                      {"mc_se", p.mc_se},
+                      {"ci_low", p.ci_low},
+                      {"ci_high", p.ci_high},
+                      {"trials", p.trials},
+                      {"output", output},
+                      {"evaluated", sweep_json(found.evaluated)}};
+    std::cout << json_line(out) << "\n";
   } else {
     std::cout << "vtrial samplesize  scenario '" << scenario.name << "', endpoint " << search.endpoint
               << ", target power " << search.target_power << " ("

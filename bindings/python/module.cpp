@@ -133,8 +133,14 @@ py::dict table_dict(const ResultTable& table) {
 }
 
 py::dict power_entry(const EndpointPower& p) {
-  return py::dict("power"_a = p.power, "mc_se"_a = p.mc_se, "ci_low"_a = p.ci_low, "ci_high"_a = p.ci_high,
-                  "rejections"_a = p.rejections, "trials"_a = p.trials);
+  py::dict out("power"_a = p.power, "mc_se"_a = p.mc_se, "ci_low"_a = p.ci_low, "ci_high"_a = p.ci_high,
+               "rejections"_a = p.rejections, "trials"_a = p.trials, "kind"_a = p.kind, "endpoint"_a = p.endpoint);
+  // The same members as the --json entries: what the value is, from the result schema.
+  if (!p.comparison.empty()) out["comparison"] = p.comparison;
+  if (!p.test.empty()) out["test"] = p.test;
+  if (!p.outcome.empty()) out["outcome"] = p.outcome;
+  if (!p.estimate.empty()) out["estimate"] = p.estimate;
+  return out;
 }
 
 py::dict power_dict(const std::vector<EndpointPower>& power) {
@@ -143,25 +149,24 @@ py::dict power_dict(const std::vector<EndpointPower>& power) {
   return out;
 }
 
-// The same names as the /design group of the HDF5 file.
+py::object finite_or_none(double x) { return std::isfinite(x) ? py::object(py::float_(x)) : py::object(py::none()); }
+
+// The same names as the /design group of the HDF5 file and --json's "design".
 py::dict design_dict(const DesignSummary& d) {
   py::dict out;
-  out["p_enrolled_by_deadline"] = d.p_enrolled_by_deadline;
-  out["p_enrolled_ci_low"] = d.p_enrolled_low;
-  out["p_enrolled_ci_high"] = d.p_enrolled_high;
-  out["p_completed_by_deadline"] = d.p_completed_by_deadline;
-  out["p_completed_ci_low"] = d.p_completed_low;
-  out["p_completed_ci_high"] = d.p_completed_high;
-  out["median_enrollment_days"] = d.median_enrollment_days;
-  out["enrollment_days_p10"] = d.enrollment_days_p10;
-  out["enrollment_days_p90"] = d.enrollment_days_p90;
-  out["mean_screened"] = d.mean_screened;
-  out["mean_patients"] = d.mean_patients;
-  out["mean_events"] = d.mean_events;
-  for (const auto& [name, v] : d.descriptive) out[py::str("mean_" + name)] = v;
-  for (std::size_t j = 0; j < d.p_stop_at_look.size(); ++j)
-    out[py::str("p_stop_at_look" + std::to_string(j))] = d.p_stop_at_look[j];
-  if (!d.p_stop_at_look.empty()) out["p_futility_stop"] = d.p_futility_stop;
+  for (const auto& [name, v] : design_fields(d)) out[py::str(name)] = v;
+  if (!d.looks.empty()) {
+    py::list looks;
+    for (std::size_t j = 0; j < d.looks.size(); ++j) {
+      const LookSummary& l = d.looks[j];
+      py::dict look("look"_a = j + 1, "information_fraction"_a = finite_or_none(l.information_fraction),
+                    "efficacy_z"_a = finite_or_none(l.efficacy_z), "efficacy_p"_a = finite_or_none(l.efficacy_p),
+                    "futility_z"_a = finite_or_none(l.futility_z), "p_stop"_a = finite_or_none(l.p_stop));
+      if (std::isfinite(l.day)) look["day"] = l.day;
+      looks.append(std::move(look));
+    }
+    out["looks"] = std::move(looks);
+  }
   return out;
 }
 

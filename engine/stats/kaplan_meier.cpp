@@ -21,7 +21,7 @@ void sorted_subjects(std::span<const double> time, std::span<const std::uint8_t>
   ws.items.clear();
   ws.items.reserve(time.size());
   for (std::size_t i = 0; i < time.size(); ++i)
-    if (!filter || (group[i] != 0) == (which != 0)) ws.items.push_back({time[i], event[i] != 0 ? 1u : 0u});
+    if (!filter || group[i] == which) ws.items.push_back({time[i], event[i] != 0 ? 1u : 0u});
   sort_by_key(ws.items, ws.sort);
 }
 

@@ -32,6 +32,12 @@ void holm_adjust(std::span<const double> p, std::span<double> adjusted) {
   holm_adjust(p, adjusted, workspace);
 }
 
+void bonferroni_adjust(std::span<const double> p, std::span<double> adjusted) {
+  if (adjusted.size() != p.size()) throw std::invalid_argument("bonferroni_adjust: output size differs from input");
+  const double m = static_cast<double>(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) adjusted[i] = std::min(1.0, m * p[i]);
+}
+
 std::size_t fixed_sequence_rejections(std::span<const double> p_in_order, double alpha) {
   std::size_t k = 0;
   while (k < p_in_order.size() && p_in_order[k] <= alpha) ++k;

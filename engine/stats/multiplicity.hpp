@@ -18,6 +18,10 @@ struct HolmWorkspace {
 void holm_adjust(std::span<const double> p, std::span<double> adjusted, HolmWorkspace& workspace);
 void holm_adjust(std::span<const double> p, std::span<double> adjusted);
 
+// Bonferroni adjusted p-values, as R's p.adjust(p, "bonferroni"): adj_i = min(1, m p_i). May
+// alias p.
+void bonferroni_adjust(std::span<const double> p, std::span<double> adjusted);
+
 // Fixed-sequence (hierarchical) testing of hypotheses in their pre-specified order: each
 // is tested at the full alpha only if all before it were rejected. Returns how many of the
 // leading hypotheses are rejected (H_0 .. H_{k-1}); hypotheses after the first failure are

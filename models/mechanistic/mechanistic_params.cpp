@@ -2,8 +2,8 @@
 
 #include "engine/settings.hpp"
 
-// Sources: "label" = ganciclovir injection US label sec. 12.3; references in docs/model.md and
-// /work/shared/model_sources.md. "assumption" = no measured value; chosen and documented.
+// Sources: "label" = ganciclovir injection US label sec. 12.3 (docs/model.md [S3]); other references:
+// docs/model.md, "Sources" ([Sn]). "assumption" = no measured value; chosen and documented.
 namespace vtrial {
 namespace {
 Range cv_range() { return Range::closed(0, 3); }
@@ -35,8 +35,8 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   // to verify). Drives the effect compartment.
   g.triphosphate_half_life_hours =
       s.real("mechanistic.gcv.triphosphate_half_life_hours", g.triphosphate_half_life_hours, Range::closed(0.1, 200));
-  g.emax = s.real("mechanistic.gcv.emax", g.emax, Range::probability());  // MODEL.md: 1
-  // In-vitro IC50 0.26-1.28 mg/L (Ritchie 2019 intro); MODEL.md 0.64, CV 30%.
+  g.emax = s.real("mechanistic.gcv.emax", g.emax, Range::probability());  // assumption: 1 (docs/model.md)
+  // In-vitro IC50 0.26-1.28 mg/L (Ritchie 2019 intro, docs/model.md [S7]); 0.64, CV 30%: assumption.
   g.ec50_mg_per_l = s.real("mechanistic.gcv.ec50_mg_per_l", g.ec50_mg_per_l, Range::positive());
   g.ec50_cv = s.real("mechanistic.gcv.ec50_cv", g.ec50_cv, cv_range());
 
@@ -45,7 +45,7 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   r.fold_shift = s.real("mechanistic.resistance.fold_shift", r.fold_shift, Range::closed(1, 1000));
   r.fitness = s.real("mechanistic.resistance.fitness", r.fitness, Range::closed(0.1, 1.5));  // assumption
   r.minority_fraction = s.real("mechanistic.resistance.minority_fraction", r.minority_fraction,
-                               Range::closed(0, 0.5));  // assumption (model_sources 3b)
+                               Range::closed(0, 0.5));  // assumption (docs/model.md)
   r.dominant_fraction =
       s.real("mechanistic.resistance.dominant_fraction", r.dominant_fraction, Range::closed(0.5, 1));  // assumption
   if (r.minority_fraction >= r.dominant_fraction)
@@ -60,26 +60,31 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   v.d0_cv = s.real("mechanistic.virus.d0_cv", v.d0_cv, cv_range());
   v.recovery_per_day =
       s.real("mechanistic.virus.recovery_per_day", v.recovery_per_day, Range::closed(0, 1));  // assumption
-  // SLE cohorts mostly 10^3-10^4 copies/mL (memory; model_sources 1); SD assumption.
+  // SLE cohorts mostly 10^3-10^4 copies/mL (memory; docs/model.md [S19]); SD assumption.
   v.log10_v0_mean = s.real("mechanistic.virus.log10_v0_mean", v.log10_v0_mean, Range::closed(0, 9));
   v.log10_v0_sd = s.real("mechanistic.virus.log10_v0_sd", v.log10_v0_sd, Range::closed(0, 3));
 
   auto& n = p.nk;
-  n.kill_rate = s.real("mechanistic.nk.kill_rate", n.kill_rate, Range::closed(0, 1));  // assumption (MODEL.md)
+  n.kill_rate = s.real("mechanistic.nk.kill_rate", n.kill_rate, Range::closed(0, 1));  // assumption (docs/model.md)
   n.kill_cv = s.real("mechanistic.nk.kill_cv", n.kill_cv, cv_range());                 // assumption
   // Zhang et al. Immunology 2007 (deuterium): 6.9%/d loss, turnover ~2 weeks.
   n.turnover_per_day = s.real("mechanistic.nk.turnover_per_day", n.turnover_per_day, Range::closed(0.01, 5));
-  // ARUP 78-470 healthy; lower in SLE (Zhang 2022): median 100, CV 50% (MODEL.md).
+  // ARUP 78-470 healthy; lower in SLE (Zhang 2022): median 100, CV 50% (docs/model.md [S21], [S22]).
   n.median_cells_per_ul = s.real("mechanistic.nk.median_cells_per_ul", n.median_cells_per_ul, Range::positive());
   n.cv = s.real("mechanistic.nk.cv", n.cv, cv_range());
   n.measurement_cv = s.real("mechanistic.nk.measurement_cv", n.measurement_cv, cv_range());  // assumption
 
   auto& i = p.il2;
-  // NK x1.5-2.5 under low-dose IL-2: magnitude not verified (model_sources 4): assumption.
+  // NK x1.5-2.5 under low-dose IL-2: magnitude not verified (docs/model.md [S26]): assumption.
   i.nk_fold_rise = s.real("mechanistic.il2.nk_fold_rise", i.nk_fold_rise, Range::closed(1, 20));
   i.interval_days = s.real("mechanistic.il2.interval_days", i.interval_days, Range::closed(0.5, 14));  // protocol
   // He 2020: SRI-4 55% vs 30% at wk 12 => +2.6 points with reduction SD 4 (derived, docs/model.md).
   i.sledai_reduction = s.real("mechanistic.il2.sledai_reduction", i.sledai_reduction, Range::closed(0, 20));
+  // The two figures above are for 1 MIU every other day, the trial's regimen and He 2020's (docs/model.md [S1], [S26]).
+  i.reference_dose_miu = s.real("mechanistic.il2.reference_dose_miu", i.reference_dose_miu, Range{0, 100, true, false});
+  // No dose-response for the NK rise between low doses is published: ED50 = 1 MIU is an assumption.
+  i.nk_ed50_miu = s.real("mechanistic.il2.nk_ed50_miu", i.nk_ed50_miu, Range{0, 100, true, false});
+  i.dose_miu = s.real("mechanistic.il2.dose_miu", i.dose_miu, Range::closed(0, 100));  // protocol: 1 MIU
   // He 2020 Table 3: 31.0% injection-site reaction, 13.8% fever over ~21 injections.
   p.safety.injection_site_per_dose =
       s.real("mechanistic.safety.injection_site_per_dose", p.safety.injection_site_per_dose, Range::probability());
@@ -94,11 +99,11 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   auto& a = p.assay;
   // Typical Chinese kit 500 copies/mL (memory, trial assay unknown); Roche CAP/CTM 137 IU/mL.
   a.lloq_copies_per_ml = s.real("mechanistic.assay.lloq_copies_per_ml", a.lloq_copies_per_ml, Range::closed(1, 1e5));
-  // 0.07-0.11 analytic + biological (model_sources 7).
+  // 0.07-0.11 analytic + biological (docs/model.md [S38]).
   a.log10_sd = s.real("mechanistic.assay.log10_sd", a.log10_sd, Range::closed(0, 2));
 
   auto& po = p.population;
-  // He 2016 median age 31 (18-60); SLE CMV cohort mean 34 (model_sources 5b). SD assumption.
+  // He 2016 median age 31 (18-60); SLE CMV cohort mean 34 (docs/model.md [S17]). SD assumption.
   po.age_mean_years = s.real("mechanistic.population.age_mean_years", po.age_mean_years, Range::closed(0, 100));
   po.age_sd_years = s.real("mechanistic.population.age_sd_years", po.age_sd_years, Range::closed(0, 50));
   // He 2016: 37 of 40 women.
@@ -142,7 +147,7 @@ MechanisticParams read_mechanistic_params(Settings& s) {
 
   auto& sa = p.safety;
   // Label-derived summaries: neutropenia 29-41% (maintenance), thrombocytopenia 19-25%, severe
-  // shares 3-6% and 5-6%; for ~3 weeks at 5 mg/kg/d: model_sources 6 recommendation (assumption).
+  // shares 3-6% and 5-6%; for ~3 weeks at 5 mg/kg/d: assumption (docs/model.md [S4]).
   sa.neutropenia_by_day21 =
       s.real("mechanistic.safety.neutropenia_by_day21", sa.neutropenia_by_day21, Range::closed(0, 0.999));
   sa.neutropenia_severe_share =

@@ -46,9 +46,12 @@ struct NkParams {
 };
 
 struct Il2Params {
-  double nk_fold_rise = 2;        // steady-state NK multiple on IL-2 (1 + E_IL2)
+  double nk_fold_rise = 2;        // steady-state NK multiple on IL-2 (1 + E_IL2) at the reference dose
   double interval_days = 2;       // 1 MIU SC every other day
   double sledai_reduction = 2.6;  // extra SLEDAI-2K fall at full effect (He 2020 SRI-4 difference)
+  double reference_dose_miu = 1;  // dose at which nk_fold_rise and sledai_reduction hold
+  double nk_ed50_miu = 1;         // dose giving half the maximal effect (il2_dose_factor)
+  double dose_miu = 1;            // per injection, the IL-2 arm of the two-arm shorthand
 };
 
 struct SteroidParams {

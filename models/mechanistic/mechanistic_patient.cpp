@@ -4,11 +4,12 @@
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
-#include "engine/random_stream.hpp"
 #include "models/mechanistic/adverse_events.hpp"
+#include "models/mechanistic/nk_il2.hpp"
 #include "models/mechanistic/pcr_assay.hpp"
-#include "models/stream_purpose.hpp"
 
 namespace vtrial {
 namespace {
@@ -17,52 +18,61 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kSampleDays = 0.25;  // trajectory resolution
 
-// Priorities at equal times: a dose given at a visit's instant counts before the sample.
-int priority(MechanisticPatient::EventKind kind) {
-  using K = MechanisticPatient::EventKind;
-  switch (kind) {
-    case K::gcv_end:
-      return 0;
-    case K::gcv_start:
-      return 1;
-    case K::neutropenia:
-    case K::thrombocytopenia:
-    case K::injection_site_reaction:
-    case K::fever:
-      return 2;
-    case K::visit:
-      return 3;
-    case K::sample:
-      return 4;
-    case K::end:
-      return 5;
-  }
-  return 6;
-}
-
 double lognormal_factor(double cv, double z) { return std::exp(std::sqrt(std::log1p(cv * cv)) * z); }
 
-RandomStream stream_for(const PatientKey& key, StreamPurpose purpose) {
-  return RandomStream({key.seed, key.trial, key.slot, purpose_id(purpose)});
+// boost's normal distribution keeps no state between draws, so one serves every stream.
+double standard_normal(RandomStream& stream) { return boost::random::normal_distribution<double>(0.0, 1.0)(stream); }
+
+void check_arms(const std::vector<MechanisticTreatment>& arms, const MechanisticParams& p) {
+  if (arms.empty()) throw std::invalid_argument("mechanistic model: no arm has a treatment");
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    const auto& t = arms[a];
+    const std::string arm = "mechanistic model, arm " + std::to_string(a) + ": ";
+    if (!(t.gcv_dose_mg_per_kg >= 0) || !(t.il2_dose_miu >= 0))
+      throw std::invalid_argument(arm + "doses must be zero or positive");
+    // At most one infusion may be pending: the protocol keeps one infusion end.
+    if (t.gcv_dose_mg_per_kg > 0 && !(t.gcv_interval_hours > p.gcv.infusion_hours))
+      throw std::invalid_argument(arm + "the ganciclovir interval must be longer than mechanistic.gcv.infusion_hours");
+    if (t.il2_dose_miu > 0 && !(t.il2_interval_days > 0))
+      throw std::invalid_argument(arm + "the IL-2 interval must be positive");
+  }
 }
 
 }  // namespace
 
 std::unique_ptr<PatientModel> make_mechanistic_patient(const Scenario& scenario) {
-  return std::make_unique<MechanisticPatient>(scenario.mechanistic, scenario.trial, scenario.dropout);
+  return make_mechanistic_patient(scenario, two_arm_treatments(scenario.mechanistic));
+}
+
+std::unique_ptr<PatientModel> make_mechanistic_patient(const Scenario& scenario,
+                                                       std::vector<MechanisticTreatment> arms) {
+  return std::make_unique<MechanisticPatient>(scenario.mechanistic, scenario.trial, scenario.dropout, std::move(arms));
 }
 
 MechanisticPatient::MechanisticPatient(const MechanisticParams& params, const TrialDesign& design,
-                                       const DropoutParams& dropout)
-    : params_(params), design_(design), dropout_per_day_(dropout.rate_per_year / 365.25) {
-  calendar_.reserve(64);
+                                       const DropoutParams& dropout, std::vector<MechanisticTreatment> arms)
+    : params_(params),
+      arms_(std::move(arms)),
+      log10_lloq_(std::log10(params.assay.lloq_copies_per_ml)),
+      protocol_(design, dropout, params) {
+  check_arms(arms_, params_);
+  // Per arm, once: the products keep the order of the two-arm code, in which the dose factor
+  // did not exist, and the reference dose's factor is exactly 1, so its figures are unchanged.
+  const auto& i = params_.il2;
+  for (const auto& t : arms_) {
+    const double factor = il2_dose_factor(t.il2_dose_miu, i.reference_dose_miu, i.nk_ed50_miu);
+    il2_.push_back({.given = t.il2_dose_miu > 0,
+                    .nk_rise = (i.nk_fold_rise - 1) * params_.il2_effect_scale * factor,
+                    .sledai_reduction = i.sledai_reduction * params_.il2_effect_scale * factor});
+  }
 }
 
 // Draws the patient's between-patient variability (stream `kinetics`) and sets the initial
-// state. Identical in both arms except the IL-2 stimulus, which draws nothing.
-void MechanisticPatient::setup_patient(const PatientKey& key, std::uint8_t arm) {
+// state. Identical on every arm except the treatment's inputs, which draw nothing.
+void MechanisticPatient::setup_patient(const PatientKey& key, const MechanisticTreatment& treatment,
+                                       const Il2Effect& il2) {
   const auto& p = params_;
-  RandomStream stream = stream_for(key, StreamPurpose::kinetics);
+  RandomStream stream = slot_stream(key, StreamPurpose::kinetics);
   boost::random::normal_distribution<double> normal(0.0, 1.0);
   resistant_ = stream.uniform_open01() < p.resistance_fraction;
   const double z_rho = normal(stream), z_d0 = normal(stream), z_ec50 = normal(stream), z_kill = normal(stream),
@@ -87,11 +97,10 @@ void MechanisticPatient::setup_patient(const PatientKey& key, std::uint8_t arm) 
   const double v_l = p.gcv.v_l_per_kg * c.weight_kg * lognormal_factor(p.gcv.v_cv, z_v);
   const double k_per_day = 24 * cl_l_per_h / v_l;
   const double ke0_per_day = std::log(2.0) / (p.gcv.triphosphate_half_life_hours / 24);
-  interval_days_ = p.gcv.interval_hours / 24;
-  infusion_days_ = p.gcv.infusion_hours / 24;
-  const double dose_mg = p.gcv_dose_mg_per_kg * c.weight_kg * interval_days_;
-  infusion_rate_ = dose_mg / v_l / infusion_days_;
-  auc24_ = p.gcv_dose_mg_per_kg * c.weight_kg / cl_l_per_h;
+  const double interval_days = protocol_.dose_interval_days(), infusion_days = protocol_.infusion_days();
+  const double dose_mg = treatment.gcv_dose_mg_per_kg * c.weight_kg * interval_days;
+  infusion_rate_ = dose_mg / v_l / infusion_days;
+  auc24_ = treatment.gcv_dose_mg_per_kg * c.weight_kg / cl_l_per_h;
 
   const double share_r = resistant_ ? p.resistance.dominant_fraction : p.resistance.minority_fraction;
   const double ln_v0 = c.log10_viral_load * ln10_;
@@ -107,21 +116,186 @@ void MechanisticPatient::setup_patient(const PatientKey& key, std::uint8_t arm) 
             .nk_turnover_per_day = p.nk.turnover_per_day,
             .nk_target = c.nk_cells_per_ul,
             .infusion_rate = infusion_rate_,
-            .infusion_days = infusion_days_,
-            .interval_days = interval_days_};
+            .infusion_days = infusion_days,
+            .interval_days = interval_days};
   // IL-2 from baseline to negativity: serum IL-2 is gone within a day of each SC dose, so the
-  // NK stimulus is "on treatment" (MODEL.md); NK approach N0 * fold at rate dN.
-  if (arm == 1) {
-    setup_.nk_target = c.nk_cells_per_ul * (1 + (p.il2.nk_fold_rise - 1) * p.il2_effect_scale);
+  // NK stimulus is "on treatment" (docs/model.md [S24], [S25]); NK approach N0 (1 + rise) at rate dN.
+  if (il2.given) {
+    setup_.nk_target = c.nk_cells_per_ul * (1 + il2.nk_rise);
     kinetics_.set_nk_target(setup_.nk_target);
   }
 }
 
-void MechanisticPatient::record_dosing_point(Trajectory& trajectory, double t) const {
-  record_point(trajectory, std::numeric_limits<double>::quiet_NaN(), lupus_.latent(t, kinetics_.ln_v_total() / ln10_));
+// Everything random that may happen later is drawn now, in a fixed order per stream, whatever
+// the arm: an arm without IL-2 draws the IL-2 reactions too and leaves them unused.
+void MechanisticPatient::start_patient(const PatientKey& key, const Il2Effect& il2) {
+  const auto& p = params_;
+  RandomStream ae_stream = slot_stream(key, StreamPurpose::adverse_events);
+  const double e_neutropenia = -std::log(ae_stream.uniform_open01());
+  u_severe_[0] = ae_stream.uniform_open01();
+  const double e_thrombocytopenia = -std::log(ae_stream.uniform_open01());
+  u_severe_[1] = ae_stream.uniform_open01();
+  const double e_injection_site = -std::log(ae_stream.uniform_open01());
+  const double e_fever = -std::log(ae_stream.uniform_open01());
+
+  lupus_stream_.reseed({key.seed, key.trial, key.slot, purpose_id(StreamPurpose::lupus_activity)});
+  const double z_reduction = standard_normal(lupus_stream_);
+  lupus_.reset(
+      candidate_.sledai,
+      p.lupus.soc_mean_reduction + p.lupus.reduction_sd * z_reduction + (il2.given ? il2.sledai_reduction : 0.0),
+      p.lupus.time_constant_days, p.lupus.cmv_points_per_log10, candidate_.log10_viral_load);
+
+  assay_.reseed({key.seed, key.trial, key.slot, purpose_id(StreamPurpose::assay)});
+  nk_baseline_ = measure_nk(candidate_.nk_cells_per_ul, p.nk.measurement_cv, standard_normal(assay_));
+
+  // Cytopenias accrue hazard per day of exposure; IL-2 reactions per injection.
+  const double neutropenia_rate =
+      cytopenia_rate_per_day(p.safety.neutropenia_by_day21, auc24_, p.safety.reference_auc24_mg_h_per_l);
+  const double thrombocytopenia_rate =
+      cytopenia_rate_per_day(p.safety.thrombocytopenia_by_day21, auc24_, p.safety.reference_auc24_mg_h_per_l);
+  protocol_.schedule_exposure_onset(AdverseEvent::neutropenia,
+                                    neutropenia_rate > 0 ? e_neutropenia / neutropenia_rate : kInf);
+  protocol_.schedule_exposure_onset(AdverseEvent::thrombocytopenia,
+                                    thrombocytopenia_rate > 0 ? e_thrombocytopenia / thrombocytopenia_rate : kInf);
+  if (protocol_.gives_il2()) {
+    protocol_.schedule_at_injection(
+        AdverseEvent::injection_site_reaction,
+        first_reacting_injection(e_injection_site, p.safety.injection_site_per_dose, p.il2_effect_scale));
+    protocol_.schedule_at_injection(AdverseEvent::fever,
+                                    first_reacting_injection(e_fever, p.safety.fever_per_dose, p.il2_effect_scale));
+  }
+  if (trajectory_) {
+    record_point(kNaN, lupus_.baseline);
+    protocol_.sample_every(kSampleDays);
+  }
 }
 
-void MechanisticPatient::record_point(Trajectory& trajectory, double observed_viral_load, double sledai) const {
+void MechanisticPatient::simulate(const PatientKey& key, PatientRecord& out, Trajectory* trajectory) {
+  if (out.arm >= arms_.size())
+    throw std::out_of_range("mechanistic model: arm " + std::to_string(out.arm) + " has no treatment");
+  const MechanisticTreatment& treatment = arms_[out.arm];
+  const Il2Effect& il2 = il2_[out.arm];
+  out_ = &out;
+  trajectory_ = trajectory;
+
+  // Screening: this slot's own candidates, so slot k is the same person for any N and arm.
+  {
+    RandomStream screening = slot_stream(key, StreamPurpose::screening);
+    std::uint32_t screened = 0;
+    candidate_ = screen_until_eligible(screening, params_, screened);
+    out.screened = screened;
+  }
+  protocol_.start(key, treatment);
+  setup_patient(key, treatment, il2);
+  start_patient(key, il2);
+
+  // The record's defaults are for a patient with no post-baseline visit (also when no visit
+  // fits in the follow-up: censored at day 0).
+  out.adverse.fill(0);
+  out.resistant = resistant_ ? 1 : 0;
+  out.nk_baseline = nk_baseline_;
+  out.nk_change = kNaN;
+  out.sledai_change = kNaN;
+  out.clinical_response = 0;
+  out.event = 0;
+  out.dropped_out = 0;
+  out.time_days = 0;
+
+  const double stop_below = protocol_.continuous_observation() ? log10_lloq_ * ln10_ : -kInf;
+  ProtocolEvent event;
+  while (protocol_.next(event)) {
+    const double crossing = kinetics_.advance(event.time, stop_below);
+    if (!std::isnan(crossing)) {
+      on_negative(crossing);
+      break;
+    }
+    switch (event.kind) {
+      case ProtocolEventKind::dose_start:
+        on_dose_start(event);
+        break;
+      case ProtocolEventKind::dose_end:
+        on_dose_end(event);
+        break;
+      case ProtocolEventKind::adverse_event:
+        on_adverse_event(event);
+        break;
+      case ProtocolEventKind::visit:
+        on_visit(event);
+        break;
+      case ProtocolEventKind::sample:
+        on_sample(event);
+        break;
+      case ProtocolEventKind::end:
+        on_end(event);
+        break;
+    }
+  }
+}
+
+void MechanisticPatient::on_dose_start(const ProtocolEvent& event) {
+  if (event.given) kinetics_.set_infusion_rate(infusion_rate_);
+  if (trajectory_) record_point(kNaN, latent_sledai(event.time));
+}
+
+void MechanisticPatient::on_dose_end(const ProtocolEvent& event) {
+  kinetics_.set_infusion_rate(0);
+  // The end of an infusion is the concentration peak: without this point a plot of the
+  // trajectory samples would miss every peak.
+  if (trajectory_) record_point(kNaN, latent_sledai(event.time));
+}
+
+void MechanisticPatient::on_adverse_event(const ProtocolEvent& event) {
+  if (event.superseded) return;
+  out_->adverse[static_cast<std::size_t>(event.adverse)] = 1;
+  const auto& s = params_.safety;
+  const bool severe = event.adverse == AdverseEvent::neutropenia        ? u_severe_[0] < s.neutropenia_severe_share
+                      : event.adverse == AdverseEvent::thrombocytopenia ? u_severe_[1] < s.thrombocytopenia_severe_share
+                                                                        : false;
+  if (severe) protocol_.hold_dosing(event.time);
+}
+
+void MechanisticPatient::on_visit(const ProtocolEvent& event) {
+  const double t = event.time;
+  const PcrResult pcr =
+      measure_pcr(kinetics_.ln_v_total() / ln10_, params_.assay.log10_sd, log10_lloq_, standard_normal(assay_));
+  out_->nk_change = measure_nk_now() - nk_baseline_;
+  out_->time_days = t;
+  const double score = assess_lupus(t);
+  if (trajectory_) record_point(pcr.negative ? 0.0 : std::pow(10.0, pcr.log10_copies_per_ml), score);
+  if (pcr.negative) out_->event = 1;
+  protocol_.visit_result(event, pcr.negative);
+}
+
+void MechanisticPatient::on_sample(const ProtocolEvent& event) { record_point(kNaN, latent_sledai(event.time)); }
+
+void MechanisticPatient::on_end(const ProtocolEvent& event) {
+  out_->dropped_out = event.dropped_out ? 1 : 0;
+  if (!event.assess) return;  // a missed visit: censored at the last attended one
+  out_->time_days = event.time;
+  out_->nk_change = measure_nk_now() - nk_baseline_;
+  assess_lupus(event.time);
+}
+
+void MechanisticPatient::on_negative(double t) {
+  out_->time_days = t;
+  out_->event = 1;
+  out_->nk_change = measure_nk_now() - nk_baseline_;
+  assess_lupus(t);
+  if (trajectory_) record_point(0.0, lupus_.latent(t, log10_lloq_));
+}
+
+double MechanisticPatient::measure_nk_now() {
+  return measure_nk(kinetics_.nk(), params_.nk.measurement_cv, standard_normal(assay_));
+}
+
+double MechanisticPatient::assess_lupus(double t) {
+  const double score = LupusCourse::observed(latent_sledai(t), params_.lupus.visit_sd, standard_normal(lupus_stream_));
+  out_->sledai_change = score - lupus_.baseline;
+  out_->clinical_response = out_->sledai_change <= -4 ? 1 : 0;
+  return score;
+}
+
+void MechanisticPatient::record_point(double observed_viral_load, double sledai) const {
   TrajectoryPoint point;
   point.time_days = kinetics_.time();
   point.viral_load = std::exp(kinetics_.ln_v_total());
@@ -129,236 +303,7 @@ void MechanisticPatient::record_point(Trajectory& trajectory, double observed_vi
   point.nk_cells = kinetics_.nk();
   point.gcv_concentration = kinetics_.gcv_concentration();
   point.sledai = sledai;
-  trajectory.push_back(point);
-}
-
-void MechanisticPatient::simulate(const PatientKey& key, PatientRecord& out, Trajectory* trajectory) {
-  const auto& p = params_;
-  const bool il2 = out.arm == 1;
-
-  // 1. Screening: this slot's own candidates, so slot k is the same person for any N and arm.
-  {
-    RandomStream screening = stream_for(key, StreamPurpose::screening);
-    std::uint32_t screened = 0;
-    candidate_ = screen_until_eligible(screening, p, screened);
-    out.screened = screened;
-  }
-  setup_patient(key, out.arm);
-
-  // 2. Everything random that may happen later is drawn now, in a fixed order per stream.
-  boost::random::normal_distribution<double> normal(0.0, 1.0);
-  RandomStream ae_stream = stream_for(key, StreamPurpose::adverse_events);
-  const double e_neutropenia = -std::log(ae_stream.uniform_open01());
-  const double u_neutropenia_severe = ae_stream.uniform_open01();
-  const double e_thrombocytopenia = -std::log(ae_stream.uniform_open01());
-  const double u_thrombocytopenia_severe = ae_stream.uniform_open01();
-  const double e_injection_site = -std::log(ae_stream.uniform_open01());
-  const double e_fever = -std::log(ae_stream.uniform_open01());
-
-  RandomStream lupus_stream = stream_for(key, StreamPurpose::lupus_activity);
-  const double z_reduction = normal(lupus_stream);
-  lupus_.reset(candidate_.sledai,
-               p.lupus.soc_mean_reduction + p.lupus.reduction_sd * z_reduction +
-                   (il2 ? p.il2.sledai_reduction * p.il2_effect_scale : 0.0),
-               p.lupus.time_constant_days, p.lupus.cmv_points_per_log10, candidate_.log10_viral_load);
-
-  double dropout_day = kInf;
-  if (dropout_per_day_ > 0) {
-    RandomStream dropout_stream = stream_for(key, StreamPurpose::dropout);
-    dropout_day = -std::log(dropout_stream.uniform_open01()) / dropout_per_day_;
-  }
-  RandomStream assay_stream = stream_for(key, StreamPurpose::assay);
-  RandomStream jitter_stream = stream_for(key, StreamPurpose::visit_jitter);
-
-  const double nk_baseline = measure_nk(candidate_.nk_cells_per_ul, p.nk.measurement_cv, normal(assay_stream));
-  const double log10_lloq = std::log10(p.assay.lloq_copies_per_ml);
-
-  // 3. The calendar.
-  calendar_.clear();
-  bool done_before_start = false;
-  const double interval = design_.visit_interval_days;
-  const bool continuous = !(interval > 0);
-  const double follow_up = design_.follow_up_days;
-  // Daily dosing runs beside the calendar, not through it: it is two events a day, always
-  // first at equal times (its priorities, 0 and 1, are the lowest), and at most one infusion
-  // is pending (infusion_hours < interval_hours), so two times replace a heap push and pop each.
-  double next_dose = p.gcv_dose_mg_per_kg > 0 ? 0.0 : kInf;
-  double infusion_end = kInf;
-  if (continuous) {
-    calendar_.schedule(std::min(follow_up, dropout_day), priority(EventKind::end), {EventKind::end, 0});
-  } else if (interval > follow_up + 1e-9) {
-    done_before_start = true;  // no visit fits in the follow-up (read_scenario forbids this)
-  } else {
-    const double jitter = std::min(p.visit_jitter_days, 0.45 * interval);
-    const double t1 = interval + jitter * (2 * jitter_stream.uniform_open01() - 1);
-    calendar_.schedule(t1, priority(EventKind::visit), {EventKind::visit, 1});
-  }
-  // Cytopenias accrue hazard per day of exposure; IL-2 reactions per injection.
-  const double neutropenia_rate =
-      cytopenia_rate_per_day(p.safety.neutropenia_by_day21, auc24_, p.safety.reference_auc24_mg_h_per_l);
-  const double thrombocytopenia_rate =
-      cytopenia_rate_per_day(p.safety.thrombocytopenia_by_day21, auc24_, p.safety.reference_auc24_mg_h_per_l);
-  double neutropenia_day = neutropenia_rate > 0 ? e_neutropenia / neutropenia_rate : kInf;
-  double thrombocytopenia_day = thrombocytopenia_rate > 0 ? e_thrombocytopenia / thrombocytopenia_rate : kInf;
-  std::uint32_t neutropenia_generation = 0, thrombocytopenia_generation = 0;
-  if (neutropenia_day < follow_up)
-    calendar_.schedule(neutropenia_day, priority(EventKind::neutropenia), {EventKind::neutropenia, 0});
-  if (thrombocytopenia_day < follow_up)
-    calendar_.schedule(thrombocytopenia_day, priority(EventKind::thrombocytopenia), {EventKind::thrombocytopenia, 0});
-  if (il2) {
-    const double n_isr =
-        first_reacting_injection(e_injection_site, p.safety.injection_site_per_dose, p.il2_effect_scale);
-    const double n_fever = first_reacting_injection(e_fever, p.safety.fever_per_dose, p.il2_effect_scale);
-    if (n_isr > 0 && (n_isr - 1) * p.il2.interval_days < follow_up)
-      calendar_.schedule((n_isr - 1) * p.il2.interval_days, priority(EventKind::injection_site_reaction),
-                         {EventKind::injection_site_reaction, 0});
-    if (n_fever > 0 && (n_fever - 1) * p.il2.interval_days < follow_up)
-      calendar_.schedule((n_fever - 1) * p.il2.interval_days, priority(EventKind::fever), {EventKind::fever, 0});
-  }
-  if (trajectory) {
-    record_point(*trajectory, kNaN, lupus_.baseline);
-    calendar_.schedule(kSampleDays, priority(EventKind::sample), {EventKind::sample, 0});
-  }
-
-  // 4. Run. The record's defaults are for a patient with no post-baseline visit.
-  out.adverse.fill(0);
-  out.resistant = resistant_ ? 1 : 0;
-  out.nk_baseline = nk_baseline;
-  out.nk_change = kNaN;
-  out.sledai_change = kNaN;
-  out.clinical_response = 0;
-  out.event = 0;
-  out.dropped_out = 0;
-  out.time_days = 0;
-  double hold_until = -kInf;
-  const double stop_below = continuous ? log10_lloq * ln10_ : -kInf;
-  bool done = done_before_start;
-  auto record_lupus = [&](double t, double z) {
-    const double score = LupusCourse::observed(lupus_.latent(t, kinetics_.ln_v_total() / ln10_), p.lupus.visit_sd, z);
-    out.sledai_change = score - lupus_.baseline;
-    out.clinical_response = out.sledai_change <= -4 ? 1 : 0;
-    return score;
-  };
-
-  while (!done) {
-    const double dosing_time = std::min(infusion_end, next_dose);
-    const bool dosing = dosing_time < kInf && (calendar_.empty() || dosing_time <= calendar_.next().time);
-    if (!dosing && calendar_.empty()) break;
-    EventKind kind;
-    double t;
-    std::uint32_t index = 0;
-    if (dosing) {
-      kind = infusion_end <= next_dose ? EventKind::gcv_end : EventKind::gcv_start;
-      t = dosing_time;
-    } else {
-      const auto ev = calendar_.pop();
-      kind = ev.payload.kind;
-      t = ev.time;
-      index = ev.payload.index;
-    }
-    const double crossing = kinetics_.advance(t, stop_below);
-    if (!std::isnan(crossing)) {  // continuous observation: exact time of negativity
-      out.time_days = crossing;
-      out.event = 1;
-      out.nk_change = measure_nk(kinetics_.nk(), p.nk.measurement_cv, normal(assay_stream)) - nk_baseline;
-      record_lupus(crossing, normal(lupus_stream));
-      if (trajectory) record_point(*trajectory, 0.0, lupus_.latent(crossing, log10_lloq));
-      break;
-    }
-    switch (kind) {
-      case EventKind::gcv_start:
-        if (t >= hold_until) {
-          kinetics_.set_infusion_rate(infusion_rate_);
-          infusion_end = t + infusion_days_;
-        }
-        next_dose = t + interval_days_;
-        if (trajectory) record_dosing_point(*trajectory, t);
-        break;
-      case EventKind::gcv_end:
-        infusion_end = kInf;
-        kinetics_.set_infusion_rate(0);
-        // The end of an infusion is the concentration peak: without this point a plot of the
-        // trajectory samples would miss every peak.
-        if (trajectory) record_dosing_point(*trajectory, t);
-        break;
-      case EventKind::neutropenia:
-      case EventKind::thrombocytopenia: {
-        const bool neutro = kind == EventKind::neutropenia;
-        if (index != (neutro ? neutropenia_generation : thrombocytopenia_generation)) break;
-        out.adverse[static_cast<std::size_t>(neutro ? AdverseEvent::neutropenia : AdverseEvent::thrombocytopenia)] = 1;
-        (neutro ? neutropenia_day : thrombocytopenia_day) = kInf;
-        const bool severe = (neutro ? u_neutropenia_severe < p.safety.neutropenia_severe_share
-                                    : u_thrombocytopenia_severe < p.safety.thrombocytopenia_severe_share);
-        if (severe && p.safety.hold_days > 0) {
-          // Dosing stops; exposure-driven hazards pause with it, so pending onsets move later.
-          const double new_hold = t + p.safety.hold_days;
-          const double shift = new_hold - std::max(hold_until, t);
-          hold_until = new_hold;
-          if (std::isfinite(neutropenia_day)) {
-            neutropenia_day += shift;
-            calendar_.schedule(neutropenia_day, priority(EventKind::neutropenia),
-                               {EventKind::neutropenia, ++neutropenia_generation});
-          }
-          if (std::isfinite(thrombocytopenia_day)) {
-            thrombocytopenia_day += shift;
-            calendar_.schedule(thrombocytopenia_day, priority(EventKind::thrombocytopenia),
-                               {EventKind::thrombocytopenia, ++thrombocytopenia_generation});
-          }
-        }
-        break;
-      }
-      case EventKind::injection_site_reaction:
-        out.adverse[static_cast<std::size_t>(AdverseEvent::injection_site_reaction)] = 1;
-        break;
-      case EventKind::fever:
-        out.adverse[static_cast<std::size_t>(AdverseEvent::fever)] = 1;
-        break;
-      case EventKind::visit: {
-        // Attended only if still in the study (visit_schedule.hpp: a visit on the dropout day counts).
-        if (t > dropout_day) {
-          out.dropped_out = 1;
-          done = true;
-          break;
-        }
-        const double log10_v = kinetics_.ln_v_total() / ln10_;
-        const PcrResult pcr = measure_pcr(log10_v, p.assay.log10_sd, log10_lloq, normal(assay_stream));
-        const double nk_measured = measure_nk(kinetics_.nk(), p.nk.measurement_cv, normal(assay_stream));
-        out.nk_change = nk_measured - nk_baseline;
-        out.time_days = t;
-        const double score = record_lupus(t, normal(lupus_stream));
-        if (trajectory) record_point(*trajectory, pcr.negative ? 0.0 : std::pow(10.0, pcr.log10_copies_per_ml), score);
-        if (pcr.negative) {
-          out.event = 1;
-          done = true;
-          break;
-        }
-        const std::uint32_t next = index + 1;
-        const double nominal = next * interval;
-        if (nominal > follow_up + 1e-9) {
-          done = true;  // end of follow-up: censored at this visit
-          break;
-        }
-        const double jitter = std::min(p.visit_jitter_days, 0.45 * interval);
-        calendar_.schedule(nominal + jitter * (2 * jitter_stream.uniform_open01() - 1), priority(EventKind::visit),
-                           {EventKind::visit, next});
-        break;
-      }
-      case EventKind::sample:
-        record_point(*trajectory, kNaN, lupus_.latent(t, kinetics_.ln_v_total() / ln10_));
-        calendar_.schedule(t + kSampleDays, priority(EventKind::sample), {EventKind::sample, 0});
-        break;
-      case EventKind::end:
-        // Continuous observation, still positive: censored now.
-        out.time_days = t;
-        out.dropped_out = dropout_day < follow_up ? 1 : 0;
-        out.nk_change = measure_nk(kinetics_.nk(), p.nk.measurement_cv, normal(assay_stream)) - nk_baseline;
-        record_lupus(t, normal(lupus_stream));
-        done = true;
-        break;
-    }
-  }
-  // A visit schedule that never fits in the follow-up (interval > follow-up) leaves only the
-  // baseline: censored at day 0 with no post-baseline measurement.
+  trajectory_->push_back(point);
 }
 
 }  // namespace vtrial

@@ -1,5 +1,5 @@
 #pragma once
-// NK cells under low-dose IL-2 (MODEL.md section 3). Homeostasis with turnover dN (deuterium
+// NK cells under low-dose IL-2 (docs/model.md; sources [S21]-[S27]). Homeostasis with turnover dN (deuterium
 // labelling, Zhang et al. Immunology 2007: ~7%/d loss, ~2-week turnover) around the patient's
 // baseline N0; IL-2 1 MIU SC every other day raises the production rate while on treatment.
 // Serum IL-2 is gone within a day of each SC dose (Konrad 1990; Piscitelli 1996), so the
@@ -8,9 +8,19 @@
 // which approaches fold * N0 with half-time ln2/dN (~7 d at dN = 0.1/d). The target is
 // piecewise constant, so N is closed form on each segment:
 //   N(t) = N_target + (N_s - N_target) e^{-dN (t - t_s)}.
+// Other doses scale (fold - 1) by il2_dose_factor below.
 #include <cmath>
 
 namespace vtrial {
+
+// IL-2's effect at dose d relative to the reference dose at which the fold rise and the SLEDAI
+// effect were stated: an Emax curve normalized there,
+//   factor(d) = [d / (d + ED50)] / [ref / (ref + ED50)],
+// 0 at d = 0. Both halves are the same expression, so factor(ref) is exactly 1 and the
+// reference dose reproduces the unscaled figures bit for bit.
+inline double il2_dose_factor(double dose_miu, double reference_dose_miu, double ed50_miu) {
+  return (dose_miu / (dose_miu + ed50_miu)) / (reference_dose_miu / (reference_dose_miu + ed50_miu));
+}
 
 class NkDynamics {
  public:

@@ -1,6 +1,6 @@
 #pragma once
 // What the protocol measures: plasma CMV DNA by quantitative PCR and the NK count by flow
-// cytometry. PCR error is normal on the log10 scale (model_sources 7: 0.07-0.11 analytic,
+// cytometry. PCR error is normal on the log10 scale (docs/model.md [S38]: 0.07-0.11 analytic,
 // about 0.15 with biological variation); a result below the lower limit of quantification is
 // reported "negative", which ends treatment and participation. NK counts carry a log-normal
 // error with the given CV (assumption: typical flow-cytometry precision).

@@ -21,7 +21,7 @@ Candidate draw_candidate(RandomStream& stream, const MechanisticParams& params) 
   c.age_years = po.age_mean_years + po.age_sd_years * normal(stream);
   c.female = stream.uniform_open01() < po.female_fraction;
   c.weight_kg = lognormal(po.weight_median_kg, po.weight_cv, normal(stream)) * (c.female ? 1.0 : po.male_weight_factor);
-  // Steroid dose and viral load are linked in SLE (model_sources 5b) but no joint distribution
+  // Steroid dose and viral load are linked in SLE (docs/model.md [S18]) but no joint distribution
   // is published: drawn independently (assumption).
   c.prednisone_mg_per_day = lognormal(po.prednisone_median_mg_per_day, po.prednisone_cv, normal(stream));
   const double creatinine_mg_per_dl = lognormal(po.creatinine_median_mg_per_dl, po.creatinine_cv, normal(stream)) *

@@ -1,5 +1,5 @@
 #pragma once
-// Within-host CMV kinetics (MODEL.md section 1, recommended default): log-linear virus per
+// Within-host CMV kinetics (docs/model.md, "Equations"; after Duke 2021 [S14]): log-linear virus per
 // strain k in {S, R} with quasi-steady-state free virus, and an explicit NK compartment.
 //
 //   d ln V_k/dt = rho_k (1 - eps_k(Ce)) - g(P) [d0 (1 + a_rec t) + kN N(t)]

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "engine/random_stream.hpp"
 #include "engine/random_variates.hpp"
@@ -12,7 +13,7 @@
 namespace vtrial {
 
 ParametricPatient::ParametricPatient(const ParametricParams& params, const TrialDesign& design,
-                                     const DropoutParams& dropout)
+                                     const DropoutParams& dropout, const std::vector<ParametricArmEffect>& arms)
     : params_(params),
       design_(design),
       // median = scale * ln(2)^(1/shape)
@@ -21,9 +22,18 @@ ParametricPatient::ParametricPatient(const ParametricParams& params, const Trial
       dropout_per_day_(dropout.rate_per_year / 365.25),
       mean_days_to_dropout_(1 / dropout_per_day_),
       screen_failure_scale_(params.screen_failure_probability > 0 ? -1 / std::log(params.screen_failure_probability)
-                                                                  : 0),
-      inverse_hazard_multiplier_{1.0, 1 / params.il2_hazard_ratio},
-      nk_change_mean_{params.control_nk_change_mean, params.il2_nk_change_mean} {}
+                                                                  : 0) {
+  if (arms.empty() || arms.size() > kMaxArms) throw std::invalid_argument("parametric model: 1 to 16 arms");
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    inverse_hazard_multiplier_[a] = 1 / arms[a].hazard_ratio;
+    nk_change_mean_[a] = arms[a].nk_change_mean;
+  }
+}
+
+ParametricPatient::ParametricPatient(const ParametricParams& params, const TrialDesign& design,
+                                     const DropoutParams& dropout)
+    : ParametricPatient(params, design, dropout,
+                        {{1.0, params.control_nk_change_mean}, {params.il2_hazard_ratio, params.il2_nk_change_mean}}) {}
 
 [[gnu::always_inline]] inline void ParametricPatient::simulate_slot(std::uint64_t trial_hash, std::uint64_t slot,
                                                                     PatientRecord& out) const {
@@ -34,9 +44,7 @@ ParametricPatient::ParametricPatient(const ParametricParams& params, const Trial
   // round from the trial's hash, and a full stream is built only for a second draw.
   FirstDrawStream event_stream(trial_hash, slot, purpose_id(StreamPurpose::time_to_negative));
   const double e = standard_exponential(event_stream);
-  // Arms are random, so a branch on the arm mispredicts half the time; a table lookup does
-  // not.
-  const std::size_t arm = out.arm == 1 ? 1 : 0;
+  const std::size_t arm = out.arm % kMaxArms;
   // Proportional hazards on a Weibull: S1(t) = S0(t)^HR  =>  T1 = scale * (E / HR)^(1/shape),
   // a monotone function of the one exponential E. pow is skipped for the exponential (shape 1).
   const double scaled = e * inverse_hazard_multiplier_[arm];

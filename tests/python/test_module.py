@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import h5py
 import numpy as np
 import pytest
 
@@ -154,6 +155,62 @@ def test_run_tables(scenario, result):
     assert isinstance(result["trajectories"], dict)
     assert result["seconds"] > 0 and result["threads"] == 2
     assert "patients:" in result["scenario"] and result["output"] is None
+
+
+# Two looks at information 0.5 and 1, O'Brien-Fleming-type spending. R 4.2.2, rpact 3.3.4:
+#   d <- getDesignGroupSequential(kMax = 2, alpha = 0.05, sided = 2, typeOfDesign = "asOF",
+#                                 informationRates = c(0.5, 1))
+#   format(d$criticalValues, digits = 10)   2.962588043 1.968595646
+#   format(2 * d$stageLevels, digits = 10)  0.003050645516 0.048999542926
+# (more designs: tests/e2e/test_group_sequential_output.py)
+RPACT_OBF_HALF = {"z": [2.962588043, 1.968595646], "p": [0.003050645516, 0.048999542926]}
+
+
+def test_run_reports_group_sequential_looks(vtrial_bin, scenario, tmp_path):
+    overrides = {"model": "parametric", "analysis.interim.enabled": True, "analysis.interim.fractions": [0.5],
+                 "analysis.interim.spending": "obrien_fleming"}
+    mine = vtrial.run(scenario, overrides, trials=300, threads=2)
+    looks = mine["design"].get("looks")
+    assert isinstance(looks, list) and len(looks) == 2, mine["design"]
+    fields = {"look", "information_fraction", "efficacy_z", "efficacy_p", "futility_z", "p_stop"}
+    for k, e in enumerate(looks):
+        assert isinstance(e, dict) and fields <= set(e), e
+        assert e["look"] == k + 1
+        assert e["efficacy_z"] == pytest.approx(RPACT_OBF_HALF["z"][k], abs=1e-5), e
+        assert e["efficacy_p"] == pytest.approx(math.erfc(e["efficacy_z"] / math.sqrt(2.0)), rel=1e-9), e
+        assert e["efficacy_p"] == pytest.approx(RPACT_OBF_HALF["p"][k], rel=1e-6), e
+    assert [e["information_fraction"] for e in looks] == [0.5, 1.0]
+    assert looks[0]["futility_z"] == 0.0 and looks[1]["futility_z"] is None, looks
+    p_stop = [e["p_stop"] for e in looks]
+    assert math.fsum(p_stop) == pytest.approx(1.0, abs=1e-12), p_stop
+    assert p_stop == [mine["design"]["p_stop_at_look0"], mine["design"]["p_stop_at_look1"]]
+    # the same list as the CLI's --json, up to its printed precision (None for null)
+    printed = json.loads(cli(vtrial_bin, tmp_path, "run", scenario, "--set", "model=parametric", "--trials", 300,
+                             "--threads", 2, "--set", "analysis.interim.enabled=true", "--set",
+                             "analysis.interim.fractions=[0.5]", "--set", "analysis.interim.spending=obrien_fleming",
+                             "--json", "-o", tmp_path / "cli.h5").stdout)
+    assert len(printed["design"]["looks"]) == len(looks)
+    for e_cli, e in zip(printed["design"]["looks"], looks):
+        assert set(e_cli) == set(e), (e_cli, e)
+        for key, value in e_cli.items():
+            assert (value is None and e[key] is None) or as_printed(e[key]) == value, (key, e_cli, e)
+
+
+def test_read_result_of_a_group_sequential_run(scenario, tmp_path):
+    # The file's /design then holds the subgroup /design/looks next to its one-value datasets;
+    # read_result must still read it (the per-look arrays are the datasets of that subgroup).
+    out = tmp_path / "gs.h5"
+    written = vtrial.run(scenario, {"model": "parametric", "analysis.interim.enabled": True,
+                                    "analysis.interim.fractions": [0.5]}, trials=300, threads=2, output=out)
+    data = vtrial.read_result(out)
+    for key, value in written["design"].items():
+        if key == "looks":
+            continue
+        assert data["design"][key] == value or (math.isnan(value) and math.isnan(data["design"][key])), key
+    with h5py.File(out, "r") as f:
+        looks = f["design/looks"]
+        assert list(looks["efficacy_z"][()]) == [e["efficacy_z"] for e in written["design"]["looks"]]
+        assert list(looks["p_stop"][()]) == [e["p_stop"] for e in written["design"]["looks"]]
 
 
 def test_threads_do_not_change_results(scenario, result):

@@ -49,6 +49,58 @@ TEST(GroupSequential, TwoLooksAndUnequalSpacing) {
                     {2.311835304, 2.288140573, 2.288409986});
 }
 
+// The four designs whose boundaries `vtrial run` reports as design.looks (tests/e2e/
+// test_group_sequential_output.py checks the same numbers end to end). R 4.2.2, rpact 3.3.4:
+//   library(rpact); options(digits = 12)
+//   d <- getDesignGroupSequential(kMax = K, alpha = 0.05, sided = 2, typeOfDesign = TOD,
+//                                 informationRates = IR)
+//   format(d$criticalValues, digits = 10); format(2 * d$stageLevels, digits = 10)
+// (rpact's stageLevels are one-sided, so 2 * stageLevels = 2 * (1 - pnorm(criticalValues)) is
+// the nominal two-sided level of each look.)
+//   (a) K=2, IR=c(0.5, 1),       "asOF": 2.962588043 1.968595646
+//                                 2*stageLevels 0.003050645516 0.048999542926
+//   (b) K=3, IR=c(1/3, 2/3, 1),  "asOF": 3.710302873 2.511427484 1.993047483
+//                                 2*stageLevels 0.0002070114363 0.0120243987538 0.0462562478338
+//   (c) K=3, IR=c(0.3, 0.6, 1),  "asP":  2.311835304 2.320967220 2.268911697
+//                                 2*stageLevels 0.02078676109 0.02028861309 0.02327369627
+//   (d) K=2, IR=c(0.25, 1),      "asP":  2.368327704 2.100878157
+//                                 2*stageLevels 0.01786870098 0.03565166334
+// rpact's own achieved alpha is 0.04999999 (its alphaSpent at the last look), which moves its
+// final boundary by ~5e-8; the tolerance 1e-6 in z leaves room for that.
+TEST(GroupSequential, MatchesRpactForReportedDesigns) {
+  expect_boundaries({0.5, 1.0}, SpendingFunction::obrien_fleming, {2.962588043, 1.968595646}, 1e-6);
+  expect_boundaries({1.0 / 3.0, 2.0 / 3.0, 1.0}, SpendingFunction::obrien_fleming,
+                    {3.710302873, 2.511427484, 1.993047483}, 1e-6);
+  expect_boundaries({0.3, 0.6, 1.0}, SpendingFunction::pocock, {2.311835304, 2.320967220, 2.268911697}, 1e-6);
+  expect_boundaries({0.25, 1.0}, SpendingFunction::pocock, {2.368327704, 2.100878157}, 1e-6);
+}
+
+// The nominal two-sided p-value of each boundary, 2 (1 - Phi(z_k)) = erfc(z_k / sqrt 2), against
+// rpact's 2 * stageLevels (above), relative tolerance 1e-6.
+TEST(GroupSequential, NominalLevelsMatchRpactStageLevels) {
+  struct Design {
+    std::vector<double> t;
+    SpendingFunction f;
+    std::vector<double> two_sided_level;
+  };
+  const Design designs[] = {
+      {{0.5, 1.0}, SpendingFunction::obrien_fleming, {0.003050645516, 0.048999542926}},
+      {{1.0 / 3.0, 2.0 / 3.0, 1.0},
+       SpendingFunction::obrien_fleming,
+       {0.0002070114363, 0.0120243987538, 0.0462562478338}},
+      {{0.3, 0.6, 1.0}, SpendingFunction::pocock, {0.02078676109, 0.02028861309, 0.02327369627}},
+      {{0.25, 1.0}, SpendingFunction::pocock, {0.01786870098, 0.03565166334}},
+  };
+  for (const auto& d : designs) {
+    const auto b = vtrial::efficacy_boundaries(d.t, 0.05, d.f);
+    ASSERT_EQ(b.z.size(), d.two_sided_level.size());
+    for (std::size_t k = 0; k < b.z.size(); ++k) {
+      const double p = std::erfc(b.z[k] / std::sqrt(2.0));
+      EXPECT_NEAR(p, d.two_sided_level[k], 1e-6 * d.two_sided_level[k]) << "look " << k << " of " << d.t.size();
+    }
+  }
+}
+
 // rpact's alphaSpent is the probability its numerical integration achieved (off by ~2e-10),
 // so the spending functions themselves are checked against their closed forms in R:
 //   t <- (1:4)/5; options(digits=13)

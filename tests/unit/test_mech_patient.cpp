@@ -187,7 +187,7 @@ TEST(MechPlausibility, UntreatedDoublingTimeAboutOneDay) {
 }
 
 TEST(MechPlausibility, ControlArmMedianTimeToNegativityTwoToFourWeeks) {
-  // Target (MODEL.md; SLE series "controlled after 15 +- 6 d"; Ritchie 2019 74% < LLOQ at
+  // Target (docs/model.md [S16], [S7]; SLE series "controlled after 15 +- 6 d"; Ritchie 2019 74% < LLOQ at
   // day 30): median observed time 14-28 d with weekly visits. Weekly visits put the median on
   // a visit, so it is compared after rounding to the nominal week. n = 3000: the proportion
   // negative by the day-14 visit has SE ~0.009; it is required to lie in 0.35-0.75 (> 10 SE
@@ -205,16 +205,16 @@ TEST(MechPlausibility, ControlArmMedianTimeToNegativityTwoToFourWeeks) {
   EXPECT_LT(share_by(14), 0.75);
   EXPECT_GT(share_by(28), 0.65);
   EXPECT_LT(share_by(28), 0.95);
-  // Non-responder tail (MODEL.md: resistant virus, high steroid): some still positive at 6
+  // Non-responder tail (docs/model.md: resistant virus, high steroid): some still positive at 6
   // weeks, and resistant virus is over-represented among them, at least twice its 10% share
   // at baseline. Not more is required: refractory CMV is often immune-driven rather than
-  // resistant (Chemaly/Ljungman consensus definitions, model_sources 2).
+  // resistant (Chemaly/Ljungman consensus definitions, docs/model.md [S20]).
   EXPECT_GT(1 - s.by_day42, 0.03);
   EXPECT_GT(s.resistant_among_positive_d42, 0.2);
 }
 
 TEST(MechPlausibility, NkRiseUnderLowDoseIl2) {
-  // Low-dose IL-2: NK x1.5-2.5 within 1-2 weeks (model_sources 4; magnitude an assumption).
+  // Low-dose IL-2: NK x1.5-2.5 within 1-2 weeks (docs/model.md [S26]; magnitude an assumption).
   // Median measured fold at the day-14 visit; MC SE of the median ~0.02 at n ~ 1000.
   auto m = make();
   const ArmSummary il2 = simulate_arm(m, 1, 3000), control = simulate_arm(m, 0, 3000);
@@ -225,7 +225,7 @@ TEST(MechPlausibility, NkRiseUnderLowDoseIl2) {
 
 TEST(MechPlausibility, HalfLifeUnderOnceDailyGanciclovir) {
   // Emery 1999: ~1 d under twice-daily induction with frequent sampling; weekly-sampled
-  // clinical decline under standard therapy 2-4 d (model_sources 1, memory). Once-daily
+  // clinical decline under standard therapy 2-4 d (docs/model.md [S15], memory). Once-daily
   // 5 mg/kg is maintenance-level, so the first-week half-life of sensitive virus is expected
   // slower than 1 d: median required in 1.5-6 d.
   auto m = make("mechanistic: {resistance: {fraction: 0}}\ntrial: {visit_interval_days: 7}\n");

@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "models/parametric/parametric_patient.hpp"
-#include "models/randomization.hpp"
+#include "design/randomization.hpp"
+#include "models/stream_purpose.hpp"
 #include "models/trial_simulator.hpp"
 #include "models/visit_schedule.hpp"
 #include "scenario_fixture.hpp"
@@ -45,7 +46,10 @@ TEST(VisitSchedule, ContinuousObservationKeepsExactTimes) {
 }
 
 TEST(BlockRandomization, EveryBlockOfFourIsBalancedAndArmsDoNotDependOnN) {
-  BlockRandomization a(7, 3), b(7, 3);
+  const BlockDesign design({1, 1}, 4);
+  BlockRandomization a(design, purpose_id(StreamPurpose::randomization)), b = a;
+  a.reset(7, 3);
+  b.reset(7, 3);
   std::vector<int> arms;
   for (std::uint64_t k = 0; k < 400; ++k) arms.push_back(a.arm(k));
   for (std::size_t block = 0; block < 100; ++block)

@@ -18,7 +18,8 @@
 #include "engine/random_stream.hpp"
 #include "engine/random_variates.hpp"
 #include "models/parametric/parametric_patient.hpp"
-#include "models/randomization.hpp"
+#include "design/randomization.hpp"
+#include "models/stream_purpose.hpp"
 #include "scenario_fixture.hpp"
 
 namespace vtrial {
@@ -121,7 +122,9 @@ TEST(RandomVariates, EveryRandomizationBlockArrangementIsEquallyLikely) {
   // The 6 arrangements of {0, 0, 1, 1}, coded by their arms as 4 bits.
   constexpr std::size_t blocks = 120'000;
   std::array<double, 16> count{};
-  BlockRandomization randomization(3, 5);
+  const BlockDesign design({1, 1}, 4);
+  BlockRandomization randomization(design, purpose_id(StreamPurpose::randomization));
+  randomization.reset(3, 5);
   for (std::uint64_t b = 0; b < blocks; ++b) {
     unsigned code = 0;
     for (std::uint64_t i = 0; i < 4; ++i) code = code << 1 | randomization.arm(4 * b + i);

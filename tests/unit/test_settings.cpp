@@ -1,15 +1,16 @@
 // Scenario validation: every error names where (file:line:column, or the --set text), which key,
 // and what is accepted. Messages are checked by substring so wording around them may change.
-#include "engine/settings.hpp"
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <cstddef>
 #include <functional>
 #include <initializer_list>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
+#include "engine/settings.hpp"
 #include "models/scenario.hpp"
 
 namespace {
@@ -42,16 +43,17 @@ std::string scenario_error(const std::string& yaml, const std::vector<std::strin
 }
 
 void expect_contains(const std::string& message, std::initializer_list<const char*> parts) {
-  for (const char* part : parts) EXPECT_NE(message.find(part), std::string::npos) << "missing '" << part << "' in: " << message;
+  for (const char* part : parts)
+    EXPECT_NE(message.find(part), std::string::npos) << "missing '" << part << "' in: " << message;
 }
 
 // --- unknown keys -------------------------------------------------------------------------
 
 TEST(Settings, UnknownTopLevelKeySuggestsAndListsSections) {
   const auto m = scenario_error("name: x\ntrail:\n  patients: 10\n");
-  expect_contains(m, {"test.yaml:2:1:", "unknown key 'trail'", "did you mean 'trial'?", "accepted sections:",
-                      "analysis", "dropout", "mechanistic", "model", "name", "output", "parametric", "simulation",
-                      "trial"});
+  expect_contains(
+      m, {"test.yaml:2:1:", "unknown key 'trail'", "did you mean 'trial'?", "accepted sections:", "analysis", "dropout",
+          "mechanistic", "model", "name", "output", "parametric", "simulation", "trial"});
 }
 
 TEST(Settings, UnknownNestedKeySuggestsAndListsSiblings) {
@@ -135,8 +137,9 @@ TEST(Settings, RealBelowAndAboveClosedRange) {
 }
 
 TEST(Settings, ClosedBoundsAreAccepted) {
-  const auto sc = load("trial:\n  follow_up_days: 1\n  visit_interval_days: 0\nmechanistic:\n  resistance:\n"
-                       "    fraction: 1\n");
+  const auto sc = load(
+      "trial:\n  follow_up_days: 1\n  visit_interval_days: 0\nmechanistic:\n  resistance:\n"
+      "    fraction: 1\n");
   EXPECT_EQ(sc.trial.follow_up_days, 1);
   EXPECT_EQ(sc.trial.visit_interval_days, 0);
   EXPECT_EQ(sc.mechanistic.resistance_fraction, 1);
@@ -191,8 +194,8 @@ TEST(Settings, DatesParseAndBadDatesAreRejected) {
   EXPECT_EQ(settings.date("leap", "1970-01-01"), 19782);
   EXPECT_EQ(settings.date("absent", "1970-01-01"), 0);
   settings.finish();
-  for (const char* bad : {"2025-02-30", "2023-02-29", "2025-13-01", "2025-00-10", "2025/01/01", "tomorrow",
-                          "2025-01-01x"}) {
+  for (const char* bad :
+       {"2025-02-30", "2023-02-29", "2025-13-01", "2025-00-10", "2025/01/01", "tomorrow", "2025-01-01x"}) {
     auto s = Settings::from_string(std::string("start: ") + bad + "\n", "test.yaml");
     const auto m = error_of([&] { s.date("start", "2025-01-01"); });
     expect_contains(m, {"test.yaml:1:8:", "start", "expected a date YYYY-MM-DD", bad});
@@ -260,7 +263,8 @@ TEST(Settings, OverrideWinsAndIsResolved) {
 
 TEST(Settings, OverrideWithBadValueNamesTheSetText) {
   const auto m = scenario_error("trial:\n  patients: 100\n", {"trial.patients=abc"});
-  expect_contains(m, {"--set trial.patients=abc", "trial.patients", "expected an integer from 2 to 100000", "got 'abc'"});
+  expect_contains(m,
+                  {"--set trial.patients=abc", "trial.patients", "expected an integer from 2 to 100000", "got 'abc'"});
   EXPECT_EQ(m.find("test.yaml"), std::string::npos) << m;
   expect_contains(scenario_error("", {"analysis.alpha=1"}),
                   {"--set analysis.alpha=1", "analysis.alpha", "a number in (0, 1)", "got 1"});
@@ -293,7 +297,8 @@ TEST(Settings, MalformedOverride) {
 
 TEST(Settings, OverrideBelowAScalarIsRejected) {
   Settings s = Settings::from_string("name: x\ntrial:\n  patients: 10\n", "test.yaml");
-  expect_contains(error_of([&] { s.apply_override("name.first=5"); }), {"--set name.first=5", "'name' is not a section"});
+  expect_contains(error_of([&] { s.apply_override("name.first=5"); }),
+                  {"--set name.first=5", "'name' is not a section"});
   expect_contains(error_of([&] { s.apply_override("trial.patients.x=5"); }),
                   {"--set trial.patients.x=5", "'patients' is not a section"});
 }
@@ -310,10 +315,10 @@ TEST(Settings, VisitIntervalMustNotExceedFollowUp) {
 
 TEST(Settings, ResolvedYamlHasDefaults) {
   const auto sc = load("name: x\ntrial:\n  patients: 40\n");
-  for (const char* part : {"name: x", "model: parametric", "patients: 40", "follow_up_days: 84",
-                           "visit_interval_days: 7", "hazard_ratio: 1.5", "median_days_to_negative: 21",
-                           "mechanistic:", "rate_per_year:", "alpha:", "trials: 10000", "seed: 20250520",
-                           "patient_trials: 1", "trajectory_patients: 0"})
+  for (const char* part :
+       {"name: x", "model: parametric", "patients: 40", "follow_up_days: 84", "visit_interval_days: 7",
+        "hazard_ratio: 1.5", "median_days_to_negative: 21", "mechanistic:", "rate_per_year:", "alpha:", "trials: 10000",
+        "seed: 20250520", "patient_trials: 1", "trajectory_patients: 0"})
     EXPECT_NE(sc.resolved_yaml.find(part), std::string::npos) << "missing '" << part << "' in:\n" << sc.resolved_yaml;
 }
 
@@ -330,11 +335,255 @@ TEST(Settings, ResolvedYamlRoundTrips) {
 TEST(Settings, FinishReportsUnreadKeysOnlyAfterReads) {
   Settings s = Settings::from_string("a:\n  b: 1\n  c: 2\n", "test.yaml");
   EXPECT_EQ(s.real("a.b", 0, Range::at_least(0)), 1);
-  expect_contains(error_of([&] { s.finish(); }), {"test.yaml:3:3:", "unknown key 'a.c'", "did you mean 'b'?",
-                                                  "accepted keys under 'a': b"});
+  expect_contains(error_of([&] { s.finish(); }),
+                  {"test.yaml:3:3:", "unknown key 'a.c'", "did you mean 'b'?", "accepted keys under 'a': b"});
   EXPECT_TRUE(s.has("a.c"));
   EXPECT_FALSE(s.has("a.d"));
   EXPECT_FALSE(s.has("a.b.c"));
+}
+
+// --- lists of mappings ----------------------------------------------------------------------
+
+const char* const kArms =
+    "arms:\n"
+    "  - name: control\n"
+    "    control: true\n"
+    "    ratio: 1\n"
+    "  - name: il2\n"
+    "    ratio: 2\n"
+    "    parametric: {hazard_ratio: 1.5}\n"
+    "endpoints:\n"
+    "  - name: nk28\n"
+    "    outcome: nk_change\n"
+    "    test: welch_t\n"
+    "    comparisons: [il2 vs control]\n";
+
+struct Arm {
+  std::string name;
+  bool control;
+  double ratio;
+  double hazard_ratio = 1;
+};
+
+// Reads arms and endpoints the way a scenario reader would, so finish() knows each item's keys.
+std::vector<Arm> read_arms(Settings& s) {
+  std::vector<Arm> arms;
+  for (std::size_t i = 0, n = s.list_size("arms"); i < n; ++i) {
+    const std::string at = "arms." + std::to_string(i) + ".";
+    Arm a{s.text(at + "name", ""), s.boolean(at + "control", false), s.real(at + "ratio", 1, Range::positive())};
+    if (!a.control) a.hazard_ratio = s.real(at + "parametric.hazard_ratio", 1, Range::positive());
+    arms.push_back(a);
+  }
+  for (std::size_t i = 0, n = s.list_size("endpoints"); i < n; ++i) {
+    const std::string at = "endpoints." + std::to_string(i) + ".";
+    s.text(at + "name", "");
+    s.choice(at + "outcome", "nk_change", {"nk_change", "viremia"});
+    s.choice(at + "test", "welch_t", {"welch_t", "log_rank"});
+    s.text_list(at + "comparisons", {}, {});
+  }
+  return arms;
+}
+
+std::string finish_error(const std::string& yaml) {
+  Settings s = Settings::from_string(yaml, "test.yaml");
+  read_arms(s);
+  return error_of([&] { s.finish(); });
+}
+
+TEST(Settings, GettersIndexListItems) {
+  Settings s =
+      Settings::from_string(std::string(kArms) + "cohorts:\n  - {start: 2025-03-01, doses: [0.5, 1]}\n", "test.yaml");
+  EXPECT_EQ(s.text("arms.0.name", ""), "control");
+  EXPECT_TRUE(s.boolean("arms.0.control", false));
+  EXPECT_EQ(s.integer("arms.0.ratio", 5, 1, 10), 1);
+  EXPECT_EQ(s.real("arms.1.ratio", 1, Range::positive()), 2);
+  EXPECT_EQ(s.real("arms.1.parametric.hazard_ratio", 1, Range::positive()), 1.5);
+  EXPECT_EQ(s.choice("endpoints.0.test", "log_rank", {"welch_t", "log_rank"}), "welch_t");
+  EXPECT_EQ(s.text_list("endpoints.0.comparisons", {}, {}), std::vector<std::string>{"il2 vs control"});
+  EXPECT_EQ(s.real_list("cohorts.0.doses", {}, Range::positive()), (std::vector<double>{0.5, 1}));
+  EXPECT_EQ(s.date("cohorts.0.start", "1970-01-01"), 20148);
+  EXPECT_TRUE(s.has("arms.1"));
+  EXPECT_TRUE(s.has("arms.1.parametric"));
+  EXPECT_FALSE(s.has("arms.1.control"));
+  EXPECT_FALSE(s.has("arms.2"));
+  EXPECT_FALSE(s.has("arms.2.name"));
+  // A key an item leaves out takes its fallback, which is recorded like any other.
+  EXPECT_FALSE(s.boolean("arms.1.control", false));
+  EXPECT_EQ(s.integer("arms.1.weight", 7, 0, 10), 7);
+  EXPECT_NE(s.resolved_yaml().find("weight: 7"), std::string::npos) << s.resolved_yaml();
+}
+
+TEST(Settings, ListSizeCountsItemsAndRejectsOtherShapes) {
+  auto s = Settings::from_string(std::string(kArms) + "none:\nempty: []\n", "test.yaml");
+  EXPECT_EQ(s.list_size("arms"), 2u);
+  EXPECT_EQ(s.list_size("endpoints"), 1u);
+  EXPECT_EQ(s.list_size("absent"), 0u);
+  EXPECT_EQ(s.list_size("none"), 0u);
+  EXPECT_EQ(s.list_size("empty"), 0u);
+  const auto size_error = [](const std::string& yaml, const std::string& path = "arms") {
+    auto bad = Settings::from_string(yaml, "test.yaml");
+    return error_of([&] { bad.list_size(path); });
+  };
+  expect_contains(size_error("arms: 5\n"), {"test.yaml:1:7: arms: expected a list of mappings, got a number"});
+  expect_contains(size_error("arms: hello\n"), {"test.yaml:1:7: arms: expected a list of mappings, got 'hello'"});
+  expect_contains(size_error("arms: {name: x}\n"), {"test.yaml:1:7: arms: expected a list of mappings, got a mapping"});
+  expect_contains(size_error("arms: [control, il2]\n"),
+                  {"test.yaml:1:8: arms[0]: expected a mapping of keys", "got 'control'"});
+  expect_contains(size_error("arms:\n  - name: x\n  - 3\n"), {"test.yaml:3:5: arms[1]:", "got a number"});
+  expect_contains(size_error("arms:\n  - [a]\n"), {"test.yaml:2:5: arms[0]:", "got a list"});
+  expect_contains(size_error("arms:\n  -\n  - name: x\n"), {"arms[0]:", "got nothing"});
+  expect_contains(size_error(kArms, "arms.0.name"), {"test.yaml:2:11: arms[0].name: expected a list of mappings"});
+  expect_contains(size_error(kArms, "arms.4.doses"), {"arms[4]: no such item; 'arms' has 2 items"});
+}
+
+TEST(Settings, FinishChecksTheKeysOfListItems) {
+  Settings ok = Settings::from_string(kArms, "test.yaml");
+  EXPECT_EQ(read_arms(ok).size(), 2u);
+  ok.finish();
+  const std::string yaml = kArms;
+  const auto insert_after = [](std::string text, const std::string& line, const std::string& added) {
+    return text.insert(text.find(line) + line.size(), added);
+  };
+  expect_contains(finish_error(insert_after(yaml, "    ratio: 2\n", "    colour: red\n")),
+                  {"test.yaml:7:5: unknown key 'arms[1].colour'",
+                   "accepted keys under 'arms[1]': control, name, parametric, ratio"});
+  expect_contains(finish_error(insert_after(yaml, "    ratio: 2\n", "    ratoi: 3\n")),
+                  {"test.yaml:7:5:", "'arms[1].ratoi' (did you mean 'ratio'?)"});
+  expect_contains(finish_error(insert_after(yaml, "comparisons: [il2 vs control]\n", "    alpah: 0.05\n")),
+                  {"test.yaml:13:5: unknown key 'endpoints[0].alpah'", "accepted keys under 'endpoints[0]':"});
+  expect_contains(finish_error(insert_after(yaml, "{hazard_ratio: 1.5", ", hazard_ration: 2")),
+                  {"test.yaml:7:37: unknown key 'arms[1].parametric.hazard_ration'", "did you mean 'hazard_ratio'?",
+                   "accepted keys under 'arms[1].parametric': hazard_ratio"});
+  expect_contains(finish_error(insert_after(yaml, "  - name: control\n", "    name: placebo\n")),
+                  {"test.yaml:3:5: key 'arms[0].name' is given twice"});
+  // An item nobody read, and the keys of an item that were not read, are reported too.
+  Settings unread = Settings::from_string(kArms, "test.yaml");
+  unread.list_size("arms");
+  unread.text("arms.0.name", "");
+  expect_contains(error_of([&] { unread.finish(); }), {"test.yaml:3:5: unknown key 'arms[0].control'"});
+  Settings items_unread = Settings::from_string("arms:\n  - name: a\n", "test.yaml");
+  items_unread.list_size("arms");
+  expect_contains(error_of([&] { items_unread.finish(); }),
+                  {"test.yaml:2:5: unknown key 'arms[0].name'", "accepted keys under 'arms[0]': (none)"});
+  // A key that is itself a list has no name to check; it is reported, not thrown as a YAML error.
+  Settings complex_key = Settings::from_string("arms:\n  - {[a]: 1}\n", "test.yaml");
+  complex_key.list_size("arms");
+  expect_contains(error_of([&] { complex_key.finish(); }),
+                  {"test.yaml:2:6: expected a key name under 'arms[0]', got a list"});
+}
+
+TEST(Settings, MessagesShowIndexedPaths) {
+  Settings s = Settings::from_string("arms:\n  - name: a\n  - name: b\n    ratio: two\n    share: 2\n", "test.yaml");
+  ASSERT_EQ(s.list_size("arms"), 2u);
+  expect_contains(error_of([&] { s.real("arms.1.ratio", 1, Range::positive()); }),
+                  {"test.yaml:4:12: arms[1].ratio: expected a number > 0, got 'two'"});
+  expect_contains(error_of([&] { s.real("arms.1.share", 0.5, Range::probability()); }),
+                  {"test.yaml:5:12: arms[1].share: expected a number in [0, 1], got 2"});
+  expect_contains(error_of([&] { s.fail("arms.1.name", "must differ from arms[0].name"); }),
+                  {"test.yaml:3:11: arms[1].name: must differ from arms[0].name"});
+  expect_contains(error_of([&] { s.fail("arms.1", "is a second control arm"); }), {"test.yaml:3:5: arms[1]: is"});
+  // Digits under a mapping are still an ordinary key.
+  Settings keyed = Settings::from_string("levels:\n  1: low\n  2: high\n", "test.yaml");
+  EXPECT_EQ(keyed.text("levels.1", ""), "low");
+  expect_contains(error_of([&] { keyed.finish(); }), {"test.yaml:3:3: unknown key 'levels.2'"});
+}
+
+TEST(Settings, ResolvedYamlRoundTripsLists) {
+  Settings s = Settings::from_string(kArms, "test.yaml");
+  const auto arms = read_arms(s);
+  s.finish();
+  const std::string yaml = s.resolved_yaml();
+  const YAML::Node doc = YAML::Load(yaml);
+  ASSERT_TRUE(doc["arms"].IsSequence()) << yaml;
+  ASSERT_EQ(doc["arms"].size(), 2u) << yaml;
+  EXPECT_EQ(doc["arms"][1]["control"].as<std::string>(), "false") << yaml;  // the fallback, resolved
+  EXPECT_EQ(doc["endpoints"][0]["comparisons"][0].as<std::string>(), "il2 vs control") << yaml;
+
+  Settings again = Settings::from_string(yaml, "resolved.yaml");
+  const auto arms_again = read_arms(again);
+  again.finish();
+  EXPECT_EQ(again.resolved_yaml(), yaml);
+  ASSERT_EQ(arms_again.size(), arms.size());
+  for (std::size_t i = 0; i < arms.size(); ++i) {
+    EXPECT_EQ(arms_again[i].name, arms[i].name);
+    EXPECT_EQ(arms_again[i].control, arms[i].control);
+    EXPECT_EQ(arms_again[i].ratio, arms[i].ratio);
+    EXPECT_EQ(arms_again[i].hazard_ratio, arms[i].hazard_ratio);
+  }
+  // No list given: the resolved scenario says so, and reads back as no items.
+  Settings none = Settings::from_string("", "test.yaml");
+  read_arms(none);
+  EXPECT_NE(none.resolved_yaml().find("arms: []"), std::string::npos) << none.resolved_yaml();
+  Settings none_again = Settings::from_string(none.resolved_yaml(), "resolved.yaml");
+  EXPECT_TRUE(read_arms(none_again).empty());
+  none_again.finish();
+}
+
+TEST(Settings, OverrideChangesAnItem) {
+  Settings s = Settings::from_string(kArms, "test.yaml");
+  s.apply_override("arms.1.ratio=3");
+  s.apply_override("arms.1.parametric.hazard_ratio=2");
+  const auto arms = read_arms(s);
+  s.finish();
+  EXPECT_EQ(arms[1].ratio, 3);
+  EXPECT_EQ(arms[1].hazard_ratio, 2);
+  EXPECT_EQ(arms[0].ratio, 1);
+  const auto load_error = [](const std::vector<std::string>& overrides) {
+    Settings bad = Settings::from_string(kArms, "test.yaml");
+    for (const auto& o : overrides) bad.apply_override(o);
+    return error_of([&] {
+      read_arms(bad);
+      bad.finish();
+    });
+  };
+  expect_contains(load_error({"arms.1.ratio=abc"}), {"--set arms.1.ratio=abc: arms[1].ratio: expected a number > 0"});
+  expect_contains(load_error({"arms.0.colour=red"}), {"--set arms.0.colour=red: unknown key 'arms[0].colour'"});
+  // A whole item may be replaced; its keys then come from the --set text, not the file.
+  expect_contains(load_error({"arms.1={name: x, ratio: 0}"}),
+                  {"--set arms.1={name: x, ratio: 0}: arms[1].ratio: expected a number > 0, got 0"});
+}
+
+TEST(Settings, OverrideOutsideAListIsRejected) {
+  const auto set_error = [](const std::string& assignment) {
+    Settings s = Settings::from_string(kArms, "test.yaml");
+    return error_of([&] { s.apply_override(assignment); });
+  };
+  const char* two = "'arms' has 2 items (arms[0] to arms[1])";
+  expect_contains(set_error("arms.2.ratio=3"), {"--set arms.2.ratio=3: arms[2]: no such item; ", two});
+  expect_contains(set_error("arms.5.ratio=3"), {"--set arms.5.ratio=3: arms[5]: no such item; ", two});
+  expect_contains(set_error("arms.99999999999999999999999.ratio=3"), {"no such item; ", two});
+  expect_contains(set_error("arms.-1.ratio=3"), {"'arms' is a list", "got '-1'", two});
+  expect_contains(set_error("arms.01.ratio=3"), {"'arms' is a list", "got '01'", two});
+  expect_contains(set_error("arms.ratio=3"), {"'arms' is a list", "got 'ratio'", two});
+  expect_contains(set_error("arms.5=3"), {"arms[5]: no such item; ", two});
+  expect_contains(set_error("endpoints.0.comparisons.1=x"),
+                  {"endpoints[0].comparisons[1]: no such item; 'endpoints[0].comparisons' has 1 item"});
+  expect_contains(set_error("arms.0.name.0=x"), {"--set arms.0.name.0=x: 'arms[0].name' is not a list"});
+  expect_contains(set_error("arms.0.ratio.x=3"), {"--set arms.0.ratio.x=3: 'ratio' is not a section"});
+  expect_contains(set_error("cohorts.0.size=3"), {"--set cohorts.0.size=3: cohorts[0]: no such item; "
+                                                  "'cohorts' has no items"});
+}
+
+TEST(Settings, BadIndicesInGettersAreErrorsNotCrashes) {
+  Settings s = Settings::from_string(kArms, "test.yaml");
+  EXPECT_FALSE(s.has("arms.-1"));
+  EXPECT_FALSE(s.has("arms.99999999999999999999999"));
+  EXPECT_FALSE(s.has("arms.0.name.0"));
+  expect_contains(error_of([&] { s.real("arms.5.ratio", 1, Range::positive()); }),
+                  {"test.yaml:2:3: arms[5]: no such item; 'arms' has 2 items (arms[0] to arms[1])"});
+  expect_contains(error_of([&] { s.real("arms.99999999999999999999999.ratio", 1, Range::positive()); }),
+                  {"arms[99999999999999999999999]: no such item"});
+  expect_contains(error_of([&] { s.text("cohorts.0.name", ""); }),
+                  {"cohorts[0]: no such item; 'cohorts' has no items"});
+  s.list_size("arms");
+  expect_contains(error_of([&] { s.real("arms.-1.ratio", 1, Range::positive()); }),
+                  {"test.yaml:2:3: arms: is a list; expected an item number after it, got '-1'"});
+  // Item keys read from a list of scalars: the items are not mappings, which finish() reports.
+  Settings scalars = Settings::from_string("arms: [a, b]\n", "test.yaml");
+  EXPECT_EQ(scalars.text("arms.0.name", "x"), "x");
+  expect_contains(error_of([&] { scalars.finish(); }),
+                  {"test.yaml:1:8: 'arms[0]' is a section: expected a mapping of its keys, got 'a'"});
+  EXPECT_FALSE(scalars.resolved_yaml().empty());
 }
 
 TEST(Settings, ScenarioFileValidates) {

@@ -45,35 +45,65 @@ def read_result(path):
     """Reads an HDF5 file written by ``vtrial run`` / ``sweep`` / ``samplesize`` or ``run(output=...)``.
 
     Returns a dict with
-      "attributes": the root attributes (filetype, version, scenario (resolved YAML), seed, trials);
-      one entry per group ("trials", "patients", "trajectories", "summary", "design", "sweep"):
-          {dataset name: numpy array} (strings decoded to a list of str);
-      "power": {endpoint: {power, mc_se, ci_low, ci_high, rejections, trials}} from /summary;
-      "design": {name: float} from /design (one value per name, as ``run()`` returns it).
+      "attributes": the root attributes (filetype, version, format_version, scenario (resolved
+          YAML), seed, trials);
+      one entry per group ("trials", "patients", "trajectories", "summary", "design", "schema",
+          "arms", "sweep"): {dataset name: numpy array} (strings decoded to a list of str; a
+          subgroup such as /design/looks is a nested dict of the same);
+      "power": {endpoint: {power, mc_se, ci_low, ci_high, rejections, trials, kind, comparison,
+          test, outcome, ...}} from /summary, as ``run()`` returns it;
+      "design": {name: float} from /design, plus "looks" (a list of dicts, None where a value
+          does not apply) for a group-sequential design, as ``run()`` returns it.
     """
     import h5py  # imported here so that `import vtrial` does not require h5py
+
+    def read_group(group):
+        columns = {}
+        for name, item in group.items():
+            if isinstance(item, h5py.Group):
+                columns[name] = read_group(item)
+            elif h5py.check_string_dtype(item.dtype) is not None:
+                columns[name] = [_text(v) for v in item.asstr()[()]]
+            else:
+                columns[name] = item[()]
+        return columns
+
+    def scalar(values, i):
+        value = values[i]
+        return value if isinstance(value, str) else value.item()
 
     out = {}
     with h5py.File(path, "r") as f:
         out["attributes"] = {name: _text(value) for name, value in f.attrs.items()}
         for group_name, group in f.items():
-            if not isinstance(group, h5py.Group):
-                continue
-            columns = {}
-            for name, dataset in group.items():
-                if h5py.check_string_dtype(dataset.dtype) is not None:
-                    columns[name] = [_text(v) for v in dataset.asstr()[()]]
-                else:
-                    columns[name] = dataset[()]
-            out[group_name] = columns
+            if isinstance(group, h5py.Group):
+                out[group_name] = read_group(group)
 
     summary = out.get("summary")
     if summary and "endpoint" in summary:
-        out["power"] = {
-            endpoint: {key: values[i].item() for key, values in summary.items() if key != "endpoint"}
-            for i, endpoint in enumerate(summary["endpoint"])
-        }
+        def power_entry(i):
+            entry = {}
+            for key, values in summary.items():
+                value = scalar(values, i)
+                if key == "endpoint" or value == "":  # "" = does not apply; run() leaves it out
+                    continue
+                entry["endpoint" if key == "declared_endpoint" else key] = value
+            return entry
+
+        out["power"] = {endpoint: power_entry(i) for i, endpoint in enumerate(summary["endpoint"])}
     design = out.get("design")
     if design is not None:
+        looks = design.pop("looks", None)
         out["design"] = {name: values[0].item() for name, values in design.items() if len(values)}
+        if looks is not None:
+            out["design"]["looks"] = []
+            for j in range(len(looks["p_stop"])):
+                look = {"look": j + 1}
+                for key in ("information_fraction", "efficacy_z", "efficacy_p", "futility_z", "p_stop"):
+                    value = float(looks[key][j])
+                    look[key] = None if value != value else value
+                day = float(looks["day"][j])
+                if day == day:
+                    look["day"] = day
+                out["design"]["looks"].append(look)
     return out

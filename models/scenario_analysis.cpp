@@ -1,0 +1,74 @@
+#include "models/scenario_analysis.hpp"
+
+#include <algorithm>
+
+#include "engine/settings.hpp"
+#include "models/endpoint_catalog.hpp"
+#include "models/outcomes.hpp"
+
+namespace vtrial {
+namespace {
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+}  // namespace
+
+void read_analysis(Settings& s, Scenario& sc) {
+  auto& a = sc.analysis;
+  a.alpha = s.real("analysis.alpha", a.alpha, Range::open_unit());
+  const std::vector<EndpointSpec> declared = read_endpoints(s, trial_outcomes(), sc.arms, endpoint_catalog());
+  // By default every declared endpoint whose outcome this model fills (so one scenario serves
+  // both models); naming one the model cannot fill is an error listing those it can.
+  std::vector<std::string> available;
+  for (const auto& e : declared)
+    if (model_fills(sc.model, e.outcome)) available.push_back(e.name);
+  a.endpoints = s.text_list("analysis.endpoints", available, available);
+  if (a.endpoints.empty()) s.fail("analysis.endpoints", "name at least one endpoint");
+  sc.endpoints.clear();
+  for (const auto& e : declared)
+    if (contains(a.endpoints, e.name)) sc.endpoints.push_back(e);
+  // analysis.endpoints may list them in another order; the run computes them in this order.
+  a.endpoints.clear();
+  for (const auto& e : sc.endpoints) a.endpoints.push_back(e.name);
+
+  const std::string primary_default = contains(a.endpoints, kCatalogPrimary) ? kCatalogPrimary : a.endpoints.front();
+  a.primary = s.choice("analysis.primary", primary_default, a.endpoints);
+  std::vector<std::string> secondary_default;
+  for (const auto& name : kCatalogKeySecondary)
+    if (name != a.primary && contains(a.endpoints, name)) secondary_default.push_back(name);
+  a.key_secondary = s.text_list("analysis.key_secondary", secondary_default, a.endpoints);
+  const auto index_of = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(a.endpoints.begin(), a.endpoints.end(), name) - a.endpoints.begin());
+  };
+  a.family.endpoints = {index_of(a.primary)};
+  const auto& primary = sc.endpoints[a.family.endpoints.front()];
+  for (const auto& k : a.key_secondary) {
+    if (k == a.primary) s.fail("analysis.key_secondary", "must not repeat the primary endpoint '" + k + "'");
+    if (sc.endpoints[index_of(k)].comparisons != primary.comparisons)
+      s.fail("analysis.key_secondary", "'" + k + "' must test the same comparisons as the primary '" + a.primary + "'");
+    a.family.endpoints.push_back(index_of(k));
+  }
+  a.family.across_endpoints =
+      s.choice("analysis.multiplicity", "fixed_sequence", {"fixed_sequence", "holm"}) == "holm"
+          ? EndpointMultiplicity::holm
+          : EndpointMultiplicity::fixed_sequence;
+  a.family.across_comparisons =
+      s.choice("analysis.comparison_multiplicity", "holm", {"holm", "bonferroni"}) == "bonferroni"
+          ? ComparisonMultiplicity::bonferroni
+          : ComparisonMultiplicity::holm;
+
+  a.interim = read_interim_plan(s);
+  a.descriptive = s.boolean("analysis.descriptive", a.descriptive);
+  // The monitor runs the log-rank test of the time to negativity between the two arms.
+  if (a.interim.enabled &&
+      (primary.outcome != "time_to_negative" || primary.test != "logrank" || std::isfinite(primary.horizon_days) ||
+       sc.arms.size() != 2 || primary.comparisons.size() != 1 ||
+       primary.comparisons.front() != default_comparisons(sc.arms).front()))
+    s.fail("analysis.interim.enabled",
+           "interim analyses monitor a two-arm log-rank test of time_to_negative (treatment vs control, no horizon); "
+           "the primary '" + a.primary + "' is not one");
+}
+
+}  // namespace vtrial
