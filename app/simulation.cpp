@@ -243,10 +243,10 @@ void write_all_but_trials(Hdf5Output& out, const SimulationResult& result) {
 
 }  // namespace
 
-void write_simulation(const std::string& path, const Scenario& scenario, const SimulationResult& result) {
+void write_simulation(const std::string& path, const TrialPlan& plan, const SimulationResult& result) {
   Hdf5Output out(path);
-  write_run_attributes(out, scenario, "vtrial.run");
-  write_schema(out, TrialPlan(scenario));
+  write_run_attributes(out, plan.scenario(), "vtrial.run");
+  write_schema(out, plan);
   out.write_table("trials", result.trials);
   write_all_but_trials(out, result);
   out.commit();

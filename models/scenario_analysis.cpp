@@ -1,6 +1,7 @@
 #include "models/scenario_analysis.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "engine/settings.hpp"
 #include "models/endpoint_catalog.hpp"
@@ -61,14 +62,13 @@ void read_analysis(Settings& s, Scenario& sc) {
 
   a.interim = read_interim_plan(s);
   a.descriptive = s.boolean("analysis.descriptive", a.descriptive);
-  // The monitor runs the log-rank test of the time to negativity between the two arms.
+  // The monitor runs the log-rank test of the time to negativity of arm 1 against arm 0.
   if (a.interim.enabled &&
       (primary.outcome != "time_to_negative" || primary.test != "logrank" || std::isfinite(primary.horizon_days) ||
-       sc.arms.size() != 2 || primary.comparisons.size() != 1 ||
-       primary.comparisons.front() != default_comparisons(sc.arms).front()))
+       sc.arms.size() != 2 || primary.comparisons.size() != 1 || primary.comparisons.front() != Comparison{1, 0}))
     s.fail("analysis.interim.enabled",
-           "interim analyses monitor a two-arm log-rank test of time_to_negative (treatment vs control, no horizon); "
-           "the primary '" + a.primary + "' is not one");
+           "interim analyses monitor a two-arm log-rank test of time_to_negative, the second arm against the first "
+           "(the control) with no horizon; the primary '" + a.primary + "' is not one");
 }
 
 }  // namespace vtrial

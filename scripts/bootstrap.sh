@@ -8,10 +8,18 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:-run}"
 build="${VTRIAL_BUILD_DIR:-$here/build}"
 
+# What building and running the command line needs; the test command adds what only the tests,
+# the benchmarks and the Python module need.
 packages=(cmake g++ make pkg-config
   libboost-dev libboost-random-dev libboost-program-options-dev libboost-math-dev
-  libtbb-dev libhdf5-dev libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
-  pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-yaml)
+  libtbb-dev libhdf5-dev libyaml-cpp-dev nlohmann-json3-dev)
+faces=ON
+if [ "$mode" = test ]; then
+  packages+=(libgtest-dev libbenchmark-dev
+    pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-yaml)
+else
+  faces=OFF
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,7 +33,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DVTRIAL_PYTHON=/usr/bin/python3 >/dev/null
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DVTRIAL_PYTHON=/usr/bin/python3 \
+  -DVTRIAL_BUILD_TESTS=$faces -DVTRIAL_BUILD_BENCH=$faces -DVTRIAL_BUILD_PYTHON=$faces >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 case "$mode" in

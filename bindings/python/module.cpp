@@ -14,6 +14,7 @@
 
 #include "app/sample_size.hpp"
 #include "app/simulation.hpp"
+#include "app/trial_plan.hpp"
 #include "app/scenario_input.hpp"
 #include "engine/settings.hpp"
 
@@ -202,8 +203,9 @@ py::dict run(const py::object& path, const py::object& overrides, const py::obje
   SimulationResult result;
   {
     py::gil_scoped_release release;
-    result = simulate_scenario(scenario, options);
-    if (output_path) write_simulation(*output_path, scenario, result);
+    const TrialPlan plan(scenario);
+    result = simulate_scenario(plan, options);
+    if (output_path) write_simulation(*output_path, plan, result);
   }
   py::dict out;
   out["power"] = power_dict(result.power);
