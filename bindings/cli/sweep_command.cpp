@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -15,8 +16,10 @@ namespace vtrial::cli {
 namespace {
 
 void print_sweep_table(std::ostream& out, const SweepResult& sweep) {
-  char line[240];
-  std::snprintf(line, sizeof line, "%-28s %6s %7s  %-17s %9s %9s %9s  %8s %8s %9s %9s\n", "endpoint", "N", "power",
+  int width = 28;
+  for (const auto& name : sweep.endpoints) width = std::max(width, static_cast<int>(name.size()));
+  char line[400];
+  std::snprintf(line, sizeof line, "%-*s %6s %7s  %-17s %9s %9s %9s  %8s %8s %9s %9s\n", width, "endpoint", "N", "power",
                 "95% CI", "diff", "SE pair", "SE indep", "P(enr)", "P(done)", "med.days", "screened");
   out << line;
   for (std::size_t e = 0; e < sweep.endpoints.size(); ++e) {
@@ -26,7 +29,7 @@ void print_sweep_table(std::ostream& out, const SweepResult& sweep) {
       if (!std::isnan(p.difference[e]))
         std::snprintf(diff, sizeof diff, "%+9.4f %9.4f %9.4f", p.difference[e], p.difference_se_paired[e],
                       p.difference_se_unpaired[e]);
-      std::snprintf(line, sizeof line, "%-28s %6lld %7.4f  [%.4f, %.4f] %s  %8.3f %8.3f %9.0f %9.1f\n",
+      std::snprintf(line, sizeof line, "%-*s %6lld %7.4f  [%.4f, %.4f] %s  %8.3f %8.3f %9.0f %9.1f\n", width,
                     sweep.endpoints[e].c_str(), static_cast<long long>(p.patients), w.power, w.ci_low, w.ci_high, diff,
                     p.design.p_enrolled_by_deadline, p.design.p_completed_by_deadline, p.design.median_enrollment_days,
                     p.design.mean_screened);
