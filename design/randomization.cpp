@@ -56,11 +56,7 @@ BlockDesign::BlockDesign(const std::vector<std::int64_t>& ratios, std::int64_t b
   }
 }
 
-void BlockDesign::arrangement(std::uint64_t pick, std::uint8_t* arms) const {
-  if (!table_.empty()) {
-    std::copy_n(table_.begin() + static_cast<std::ptrdiff_t>(pick * counts_total_), counts_total_, arms);
-    return;
-  }
+const std::uint8_t* BlockDesign::unrank(std::uint64_t pick, std::uint8_t* arms) const {
   // Unranking: at each position, the arrangements that start with arm a number
   // multinomial(counts with one fewer a); skip whole groups until pick falls in one.
   std::vector<std::uint32_t> left = counts_;
@@ -77,6 +73,7 @@ void BlockDesign::arrangement(std::uint64_t pick, std::uint8_t* arms) const {
       ++left[a];
     }
   }
+  return arms;
 }
 
 std::int64_t default_block_size(const std::vector<std::int64_t>& ratios) {
@@ -98,7 +95,8 @@ void BlockRandomization::fill_block(std::uint64_t block) {
   const std::uint64_t bits = RandomStream::counter_word(trial_hash_, block, purpose_);
   // floor(bits * arrangements / 2^64), the high word of the 128-bit product.
   const auto pick = static_cast<std::uint64_t>((static_cast<u128>(bits) * design_->arrangements()) >> 64);
-  design_->arrangement(pick, arms_.data());
+  current_ = design_->arrangement(pick, arms_.data());
+  block_ = block;
   block_start_ = block * size_;
 }
 

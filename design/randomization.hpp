@@ -21,10 +21,15 @@ class BlockDesign {
   BlockDesign(const std::vector<std::int64_t>& ratios, std::int64_t block_size);
   std::uint64_t block_size() const { return static_cast<std::uint64_t>(counts_total_); }
   std::uint64_t arrangements() const { return arrangements_; }
-  // The pick-th arrangement (0-based, lexicographic) into `arms` (block_size() entries).
-  void arrangement(std::uint64_t pick, std::uint8_t* arms) const;
+  // The pick-th arrangement (0-based, lexicographic): a row of the table when the design has
+  // one (no copy), else unranked into `scratch` (block_size() entries), which is returned.
+  const std::uint8_t* arrangement(std::uint64_t pick, std::uint8_t* scratch) const {
+    return table_.empty() ? unrank(pick, scratch) : table_.data() + pick * counts_total_;
+  }
 
  private:
+  const std::uint8_t* unrank(std::uint64_t pick, std::uint8_t* arms) const;
+
   std::vector<std::uint32_t> counts_;  // patients per arm in a block
   std::uint32_t counts_total_ = 0;
   std::uint64_t arrangements_ = 0;
@@ -43,8 +48,8 @@ class BlockRandomization {
 
   // Arm of slot s. Slots usually come in order, so a block is found without a division.
   std::uint8_t arm(std::uint64_t slot) {
-    if (slot - block_start_ >= size_) fill_block(slot / size_);
-    return arms_[slot - block_start_];
+    if (slot - block_start_ >= size_) fill_block(slot - block_start_ == size_ ? block_ + 1 : slot / size_);
+    return current_[slot - block_start_];
   }
 
  private:
@@ -58,7 +63,9 @@ class BlockRandomization {
   // slot - block_start_ wraps past size_ for every slot.
   static constexpr std::uint64_t kNoBlock = std::uint64_t{1} << 63;
   std::uint64_t block_start_ = kNoBlock;
-  std::vector<std::uint8_t> arms_;
+  std::uint64_t block_ = 0;
+  const std::uint8_t* current_ = nullptr;  // the block's arms: a row of the design's table, or arms_
+  std::vector<std::uint8_t> arms_;         // an unranked arrangement (large blocks only)
 };
 
 }  // namespace vtrial

@@ -30,7 +30,7 @@ TrialAnalysis::TrialAnalysis(const Scenario& scenario)
       schema_(endpoints_.schema()) {
   const auto& read = endpoints_.outcomes_read();
   for (std::size_t i = 0; i < read.size(); ++i)
-    if (read[i] || i == kTimeToNegative) outcomes_read_.push_back(i);
+    if (read[i] && i != kTimeToNegative) outcomes_read_.push_back(i);
   outputs_read_.nk_change = read[outcome_index("nk_change")];
   data_.outcomes.resize(read.size());
 
@@ -67,9 +67,18 @@ TrialAnalysis::TrialAnalysis(const Scenario& scenario)
 }
 
 void TrialAnalysis::analyze(std::span<const PatientRecord> patients, std::span<double> row) {
+  // The arms and the time to negativity (read by every trial's bookkeeping) in one pass; the
+  // other outcomes only when an endpoint reads them.
   const std::size_t n = patients.size();
+  OutcomeColumn& negative = data_.outcomes[kTimeToNegative];
   arm_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) arm_[i] = patients[i].arm;
+  negative.value.resize(n);
+  negative.flag.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    arm_[i] = patients[i].arm;
+    negative.value[i] = patients[i].time_days;
+    negative.flag[i] = patients[i].event;
+  }
   data_.arm = arm_;
   for (const std::size_t o : outcomes_read_) read_outcome(o, patients, data_.outcomes[o]);
   endpoints_.analyze(data_, row);
@@ -83,7 +92,6 @@ void TrialAnalysis::analyze(std::span<const PatientRecord> patients, std::span<d
     row[c++] = monitor_row_[gs_reject_column_] != 0 ? 1.0 : 0.0;
   }
 
-  const OutcomeColumn& negative = data_.outcomes[kTimeToNegative];
   if (descriptive_) {
     for (std::size_t a = 0; a < arms_; ++a) {
       const MedianSurvival m = km_median(negative.value, negative.flag, arm_, static_cast<std::uint8_t>(a), km_);

@@ -7,10 +7,10 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <map>
 #include <numeric>
 #include <random>
 #include <stdexcept>
+#include <unordered_map>
 #include <vector>
 
 #include "design/randomization.hpp"
@@ -144,8 +144,14 @@ TEST(RandomizationBlocks, ArrangementsAreInLexicographicOrderOnBothPaths) {
 // taken from the low word of a sequence, or the same arrangement every block) fails by far.
 double chi_square(const Case& c, std::uint64_t blocks_per_cell, bool across_trials) {
   const BlockDesign design(c.ratios, c.block);
-  std::map<std::vector<std::uint8_t>, std::uint64_t> index;
-  for (std::uint64_t k = 0; k < design.arrangements(); ++k) index[arrangement(design, k)] = k;
+  // An arrangement's cell, by its digits in base (number of arms).
+  const auto code = [&](const std::vector<std::uint8_t>& arms) {
+    std::uint64_t v = 0;
+    for (const std::uint8_t a : arms) v = v * c.ratios.size() + a;
+    return v;
+  };
+  std::unordered_map<std::uint64_t, std::uint64_t> index;
+  for (std::uint64_t k = 0; k < design.arrangements(); ++k) index[code(arrangement(design, k))] = k;
   std::vector<double> counts(design.arrangements(), 0.0);
   BlockRandomization r(design, kPurpose);
   const std::uint64_t blocks = blocks_per_cell * design.arrangements();
@@ -156,7 +162,7 @@ double chi_square(const Case& c, std::uint64_t blocks_per_cell, bool across_tria
     const std::uint64_t block = across_trials ? 0 : b;
     std::vector<std::uint8_t> arms(design.block_size());
     for (std::uint64_t i = 0; i < design.block_size(); ++i) arms[i] = r.arm(block * design.block_size() + i);
-    counts[index.at(arms)] += 1;
+    counts[index.at(code(arms))] += 1;
   }
   const double expected = static_cast<double>(blocks_per_cell);
   double x2 = 0;
