@@ -30,6 +30,8 @@ void resolve(Settings& s, const std::string& at, EndpointSpec& e, const std::vec
   if (std::isfinite(e.horizon_days) && kind != DataKind::time_to_event)
     s.fail(at + "horizon_days", "applies to time-to-event outcomes; '" + e.outcome + "' is " +
                                     std::string(data_kind_name(kind)));
+  if (!std::isnan(e.by_day) && std::isfinite(e.horizon_days))
+    s.fail(at + "by_day", "give by_day or horizon_days, not both (an event by day d needs no horizon)");
   e.reads = std::isnan(e.by_day) ? kind : DataKind::binary;
   const auto test = make_hypothesis_test(e.test);
   if (test->reads() != e.reads) {

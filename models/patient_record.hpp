@@ -36,7 +36,7 @@ struct PatientRecord {
   double randomization_day = 0;  // days since the study start (set by the enrollment process)
   double sledai_change = std::numeric_limits<double>::quiet_NaN();  // last visit minus baseline
   std::uint32_t screened = 1;                              // candidates screened to fill this slot (this one included)
-  std::uint8_t arm = 0;                                    // 0 = ganciclovir alone, 1 = IL-2 + ganciclovir
+  std::uint8_t arm = 0;                                    // index into the scenario's arms (shorthand: 0 control, 1 il2)
   std::uint8_t event = 0;                                  // 1 = CMV DNA observed negative, 0 = censored
   std::uint8_t dropped_out = 0;                            // censored by dropout rather than the end of follow-up
   std::uint8_t resistant = 0;                              // simulation truth: virus resistant at baseline

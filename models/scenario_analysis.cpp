@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "design/endpoint_analysis.hpp"
 #include "engine/settings.hpp"
 #include "models/endpoint_catalog.hpp"
 #include "models/outcomes.hpp"
@@ -25,6 +26,12 @@ void read_analysis(Settings& s, Scenario& sc) {
   std::vector<std::string> available;
   for (const auto& e : declared)
     if (model_fills(sc.model, e.outcome)) available.push_back(e.name);
+  if (available.empty()) {
+    std::string filled;
+    for (const auto& o : trial_outcomes())
+      if (model_fills(sc.model, o.name)) filled += (filled.empty() ? "" : ", ") + o.name;
+    s.fail("endpoints", "no declared endpoint reads an outcome this patient model fills (" + filled + ")");
+  }
   a.endpoints = s.text_list("analysis.endpoints", available, available);
   if (a.endpoints.empty()) s.fail("analysis.endpoints", "name at least one endpoint");
   sc.endpoints.clear();
@@ -47,6 +54,8 @@ void read_analysis(Settings& s, Scenario& sc) {
   const auto& primary = sc.endpoints[a.family.endpoints.front()];
   for (const auto& k : a.key_secondary) {
     if (k == a.primary) s.fail("analysis.key_secondary", "must not repeat the primary endpoint '" + k + "'");
+    if (std::count(a.key_secondary.begin(), a.key_secondary.end(), k) > 1)
+      s.fail("analysis.key_secondary", "'" + k + "' is listed twice");
     if (sc.endpoints[index_of(k)].comparisons != primary.comparisons)
       s.fail("analysis.key_secondary", "'" + k + "' must test the same comparisons as the primary '" + a.primary + "'");
     a.family.endpoints.push_back(index_of(k));
@@ -59,6 +68,20 @@ void read_analysis(Settings& s, Scenario& sc) {
       s.choice("analysis.comparison_multiplicity", "holm", {"holm", "bonferroni"}) == "bonferroni"
           ? ComparisonMultiplicity::bonferroni
           : ComparisonMultiplicity::holm;
+
+  // Every result name once: an endpoint called like a family value, or two that meet after
+  // their comparison suffix, would collide in /trials.
+  const EndpointAnalysis probe(sc.arms, trial_outcomes(), sc.endpoints, a.family, a.alpha);
+  std::vector<std::string> names;
+  for (const auto& p : probe.schema().power) names.push_back(p.name);
+  names.push_back("group_sequential");
+  for (std::size_t i = 0; i < names.size(); ++i)
+    for (std::size_t j = i + 1; j < names.size(); ++j)
+      if (names[i] == names[j])
+        s.fail("endpoints", "two results would be called '" + names[i] +
+                                "'; rename the endpoint (family values and the group-sequential decision use "
+                                "primary_wins, all_key_secondaries_win, any_primary_wins, any_family_rejection, "
+                                "group_sequential)");
 
   a.interim = read_interim_plan(s);
   a.descriptive = s.boolean("analysis.descriptive", a.descriptive);
