@@ -23,21 +23,6 @@ double lognormal_factor(double cv, double z) { return std::exp(std::sqrt(std::lo
 // boost's normal distribution keeps no state between draws, so one serves every stream.
 double standard_normal(RandomStream& stream) { return boost::random::normal_distribution<double>(0.0, 1.0)(stream); }
 
-void check_arms(const std::vector<MechanisticTreatment>& arms, const MechanisticParams& p) {
-  if (arms.empty()) throw std::invalid_argument("mechanistic model: no arm has a treatment");
-  for (std::size_t a = 0; a < arms.size(); ++a) {
-    const auto& t = arms[a];
-    const std::string arm = "mechanistic model, arm " + std::to_string(a) + ": ";
-    if (!(t.gcv_dose_mg_per_kg >= 0) || !(t.il2_dose_miu >= 0))
-      throw std::invalid_argument(arm + "doses must be zero or positive");
-    // At most one infusion may be pending: the protocol keeps one infusion end.
-    if (t.gcv_dose_mg_per_kg > 0 && !(t.gcv_interval_hours > p.gcv.infusion_hours))
-      throw std::invalid_argument(arm + "the ganciclovir interval must be longer than mechanistic.gcv.infusion_hours");
-    if (t.il2_dose_miu > 0 && !(t.il2_interval_days > 0))
-      throw std::invalid_argument(arm + "the IL-2 interval must be positive");
-  }
-}
-
 }  // namespace
 
 std::unique_ptr<PatientModel> make_mechanistic_patient(const Scenario& scenario) {
@@ -55,7 +40,7 @@ MechanisticPatient::MechanisticPatient(const MechanisticParams& params, const Tr
       arms_(std::move(arms)),
       log10_lloq_(std::log10(params.assay.lloq_copies_per_ml)),
       protocol_(design, dropout, params) {
-  check_arms(arms_, params_);
+  PatientProtocol::check_arms(arms_, params_);
   // Per arm, once: the products keep the order of the two-arm code, in which the dose factor
   // did not exist, and the reference dose's factor is exactly 1, so its figures are unchanged.
   const auto& i = params_.il2;
@@ -170,6 +155,19 @@ void MechanisticPatient::start_patient(const PatientKey& key, const Il2Effect& i
   }
 }
 
+// Inline: these two are most of the events, so their calls are worth saving.
+inline void MechanisticPatient::on_dose_start(const ProtocolEvent& event) {
+  if (event.given) kinetics_.set_infusion_rate(infusion_rate_);
+  if (trajectory_) record_point(kNaN, latent_sledai(event.time));
+}
+
+inline void MechanisticPatient::on_dose_end(const ProtocolEvent& event) {
+  kinetics_.set_infusion_rate(0);
+  // The end of an infusion is the concentration peak: without this point a plot of the
+  // trajectory samples would miss every peak.
+  if (trajectory_) record_point(kNaN, latent_sledai(event.time));
+}
+
 void MechanisticPatient::simulate(const PatientKey& key, PatientRecord& out, Trajectory* trajectory) {
   if (out.arm >= arms_.size())
     throw std::out_of_range("mechanistic model: arm " + std::to_string(out.arm) + " has no treatment");
@@ -230,18 +228,6 @@ void MechanisticPatient::simulate(const PatientKey& key, PatientRecord& out, Tra
         break;
     }
   }
-}
-
-void MechanisticPatient::on_dose_start(const ProtocolEvent& event) {
-  if (event.given) kinetics_.set_infusion_rate(infusion_rate_);
-  if (trajectory_) record_point(kNaN, latent_sledai(event.time));
-}
-
-void MechanisticPatient::on_dose_end(const ProtocolEvent& event) {
-  kinetics_.set_infusion_rate(0);
-  // The end of an infusion is the concentration peak: without this point a plot of the
-  // trajectory samples would miss every peak.
-  if (trajectory_) record_point(kNaN, latent_sledai(event.time));
 }
 
 void MechanisticPatient::on_adverse_event(const ProtocolEvent& event) {

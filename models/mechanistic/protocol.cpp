@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace vtrial {
 namespace {
@@ -21,6 +23,21 @@ PatientProtocol::PatientProtocol(const TrialDesign& design, const DropoutParams&
       hold_days_(params.safety.hold_days),
       continuous_(!(design.visit_interval_days > 0)) {
   calendar_.reserve(64);
+}
+
+void PatientProtocol::check_arms(const std::vector<MechanisticTreatment>& arms, const MechanisticParams& p) {
+  if (arms.empty()) throw std::invalid_argument("mechanistic model: no arm has a treatment");
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    const auto& t = arms[a];
+    const std::string arm = "mechanistic model, arm " + std::to_string(a) + ": ";
+    if (!(t.gcv_dose_mg_per_kg >= 0) || !(t.il2_dose_miu >= 0))
+      throw std::invalid_argument(arm + "doses must be zero or positive");
+    // At most one infusion may be pending: dosing keeps one infusion end.
+    if (t.gcv_dose_mg_per_kg > 0 && !(t.gcv_interval_hours > p.gcv.infusion_hours))
+      throw std::invalid_argument(arm + "the ganciclovir interval must be longer than mechanistic.gcv.infusion_hours");
+    if (t.il2_dose_miu > 0 && !(t.il2_interval_days > 0))
+      throw std::invalid_argument(arm + "the IL-2 interval must be positive");
+  }
 }
 
 // Priorities at equal times: a dose given at a visit's instant counts before the sample, and
@@ -93,31 +110,7 @@ void PatientProtocol::sample_every(double every_days) {
   schedule(every_days, Kind::sample, 0);
 }
 
-// Dosing is two events a day, always first at equal times (priorities 0 and 1), so it runs
-// beside the calendar on two times instead of a heap push and pop each.
-bool PatientProtocol::next_dosing(ProtocolEvent& event) {
-  const double dosing_time = std::min(infusion_end_, next_dose_);
-  if (!(dosing_time < kInf) || (!calendar_.empty() && dosing_time > calendar_.next().time)) return false;
-  event.time = dosing_time;
-  if (infusion_end_ <= next_dose_) {
-    event.kind = ProtocolEventKind::dose_end;
-    infusion_end_ = kInf;
-    return true;
-  }
-  event.kind = ProtocolEventKind::dose_start;
-  event.given = dosing_time >= hold_until_;
-  if (event.given) {
-    infusion_end_ = dosing_time + infusion_days_;
-    ++infusions_;
-  }
-  next_dose_ = dosing_time + dose_interval_days_;
-  return true;
-}
-
-bool PatientProtocol::next(ProtocolEvent& event) {
-  if (ended_) return false;
-  if (next_dosing(event)) return true;
-  if (calendar_.empty()) return false;
+bool PatientProtocol::next_from_calendar(ProtocolEvent& event) {
   const auto popped = calendar_.pop();
   event.time = popped.time;
   const std::uint32_t index = popped.payload.index;
