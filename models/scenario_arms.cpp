@@ -28,6 +28,10 @@ void read_arms_and_treatments(Settings& s, Scenario& sc) {
   sc.arms = read_arm_list(s);
   const auto& p = sc.parametric;
   if (sc.arms.empty()) {
+    // Read here, not with the other mechanistic keys, so that a resolved scenario with `arms:`
+    // does not carry it (and can be read again).
+    sc.mechanistic.il2.dose_miu =
+        s.real("mechanistic.il2.dose_miu", sc.mechanistic.il2.dose_miu, Range::closed(0, 100));  // protocol: 1 MIU
     // The shorthand: control (ganciclovir alone) and il2 (+ IL-2), 1:1, in this order: arm 0
     // is the control, as in every file written before `arms:` existed.
     sc.arms = {{"control", 1, true}, {"il2", 1, false}};

@@ -82,9 +82,9 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   i.sledai_reduction = s.real("mechanistic.il2.sledai_reduction", i.sledai_reduction, Range::closed(0, 20));
   // The two figures above are for 1 MIU every other day, the trial's regimen and He 2020's (docs/model.md [S1], [S26]).
   i.reference_dose_miu = s.real("mechanistic.il2.reference_dose_miu", i.reference_dose_miu, Range{0, 100, true, false});
-  // No dose-response for the NK rise between low doses is published: ED50 = 1 MIU is an assumption.
+  // No dose-response for the NK rise between low doses was found: ED50 = 1 MIU is an assumption.
   i.nk_ed50_miu = s.real("mechanistic.il2.nk_ed50_miu", i.nk_ed50_miu, Range{0, 100, true, false});
-  i.dose_miu = s.real("mechanistic.il2.dose_miu", i.dose_miu, Range::closed(0, 100));  // protocol: 1 MIU
+  // il2.dose_miu belongs to the two-arm shorthand and is read with the arms (models/scenario_arms.cpp).
   // He 2020 Table 3: 31.0% injection-site reaction, 13.8% fever over ~21 injections.
   p.safety.injection_site_per_dose =
       s.real("mechanistic.safety.injection_site_per_dose", p.safety.injection_site_per_dose, Range::probability());

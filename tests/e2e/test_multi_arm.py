@@ -560,3 +560,19 @@ def test_misspelt_test_name_is_named(vtrial, source_dir, tmp_path):
             assert name in message, (name, message)
     assert not out.exists()
     assert leftover_temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("stem", ["nct06971913_dose_finding", "nct06971913_2to1", "nct06971913"])
+def test_resolved_scenario_runs_again_to_the_same_trials(vtrial, source_dir, tmp_path, stem):
+    # The resolved scenario (what `validate` prints and the file's `scenario` attribute holds)
+    # is a scenario itself: read again, it gives the same trials bit for bit.
+    original = scenario_path(source_dir, stem)
+    vtrial("run", original, "--trials", 8, "--output", tmp_path / "a.h5")
+    resolved = tmp_path / "resolved.yaml"
+    with h5py.File(tmp_path / "a.h5", "r") as f:
+        resolved.write_text(_text(f.attrs["scenario"]))
+    vtrial("run", resolved, "--output", tmp_path / "b.h5")
+    a, b = read_group(tmp_path / "a.h5", "trials"), read_group(tmp_path / "b.h5", "trials")
+    assert sorted(a) == sorted(b)
+    for name in a:
+        assert np.array_equal(a[name], b[name], equal_nan=True), name
