@@ -86,6 +86,19 @@ std::int64_t default_block_size(const std::vector<std::int64_t>& ratios) {
 BlockRandomization::BlockRandomization(const BlockDesign& design, std::uint64_t purpose)
     : design_(&design), purpose_(purpose), size_(design.block_size()), arms_(size_) {}
 
+BlockRandomization& BlockRandomization::operator=(const BlockRandomization& other) {
+  if (this == &other) return *this;
+  design_ = other.design_;
+  purpose_ = other.purpose_;
+  size_ = other.size_;
+  trial_hash_ = other.trial_hash_;
+  block_start_ = other.block_start_;
+  block_ = other.block_;
+  arms_ = other.arms_;
+  current_ = other.current_ == other.arms_.data() ? arms_.data() : other.current_;
+  return *this;
+}
+
 void BlockRandomization::reset(std::uint64_t seed, std::uint64_t trial) {
   trial_hash_ = RandomStream::trial_hash(seed, trial);
   block_start_ = kNoBlock;

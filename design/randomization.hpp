@@ -43,6 +43,9 @@ class BlockRandomization {
  public:
   // `purpose`: the stream purpose of randomization (one counter word per block).
   BlockRandomization(const BlockDesign& design, std::uint64_t purpose);
+  // A copy reads its own block (current_ may point into arms_).
+  BlockRandomization(const BlockRandomization& other) { *this = other; }
+  BlockRandomization& operator=(const BlockRandomization& other);
   // Starts trial `trial`: kept by a simulator across trials, so a trial allocates nothing.
   void reset(std::uint64_t seed, std::uint64_t trial);
 

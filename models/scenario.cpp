@@ -5,6 +5,7 @@
 
 #include "engine/settings.hpp"
 #include "models/scenario_analysis.hpp"
+#include "models/trial_analysis.hpp"
 #include "models/scenario_arms.hpp"
 
 namespace vtrial {
@@ -61,6 +62,18 @@ Scenario read_scenario(Settings& s) {
 
   sc.output.patient_trials = s.integer("output.patient_trials", sc.output.patient_trials, 0, 10000);
   sc.output.trajectory_patients = s.integer("output.trajectory_patients", sc.output.trajectory_patients, 0, 1000);
+
+  // Every /trials column once: an endpoint called like a family value, like a trial column
+  // stem, or two that meet after their comparison suffix, would collide in the file.
+  const auto columns = TrialAnalysis(sc).columns();
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    for (std::size_t j = i + 1; j < columns.size(); ++j)
+      if (columns[i].name == columns[j].name)
+        s.fail(s.list_size("endpoints") > 0 ? "endpoints" : "analysis.endpoints",
+               "two results would both write the column '" + columns[i].name +
+                   "'; rename an endpoint or arm (family values use primary_wins, all_key_secondaries_win, "
+                   "any_primary_wins, any_family_rejection, group_sequential; per-arm summaries km_median_<arm> "
+                   "and negative_by_day28_<arm>; the monitor gs_*)");
 
   s.finish();
   sc.resolved_yaml = s.resolved_yaml();

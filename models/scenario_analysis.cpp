@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "design/endpoint_analysis.hpp"
 #include "engine/settings.hpp"
 #include "models/endpoint_catalog.hpp"
 #include "models/outcomes.hpp"
@@ -68,20 +67,6 @@ void read_analysis(Settings& s, Scenario& sc) {
       s.choice("analysis.comparison_multiplicity", "holm", {"holm", "bonferroni"}) == "bonferroni"
           ? ComparisonMultiplicity::bonferroni
           : ComparisonMultiplicity::holm;
-
-  // Every result name once: an endpoint called like a family value, or two that meet after
-  // their comparison suffix, would collide in /trials.
-  const EndpointAnalysis probe(sc.arms, trial_outcomes(), sc.endpoints, a.family, a.alpha);
-  std::vector<std::string> names;
-  for (const auto& p : probe.schema().power) names.push_back(p.name);
-  names.push_back("group_sequential");
-  for (std::size_t i = 0; i < names.size(); ++i)
-    for (std::size_t j = i + 1; j < names.size(); ++j)
-      if (names[i] == names[j])
-        s.fail("endpoints", "two results would be called '" + names[i] +
-                                "'; rename the endpoint (family values and the group-sequential decision use "
-                                "primary_wins, all_key_secondaries_win, any_primary_wins, any_family_rejection, "
-                                "group_sequential)");
 
   a.interim = read_interim_plan(s);
   a.descriptive = s.boolean("analysis.descriptive", a.descriptive);

@@ -4,8 +4,10 @@
 // is accepted, as docs/scenario.md promises.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
+#include "models/trial_analysis.hpp"
 #include "scenario_fixture.hpp"
 
 namespace vtrial {
@@ -166,23 +168,52 @@ analysis: {key_secondary: [s]}
                  "analysis.key_secondary", "'s' must test the same comparisons as the primary 'p'");
 }
 
-// Bug: a key secondary listed twice is accepted, and the family then holds the same hypothesis
-// twice (Holm across endpoints multiplies by 3 for a family of 2). Expected: an error.
+// A key secondary listed twice would put the same hypothesis in the family twice (Holm across
+// endpoints would then multiply by 3 for a family of 2). Accepted before 7f6fc94.
 TEST(DesignScenario, KeySecondaryListedTwiceIsAnError) {
   EXPECT_MESSAGE("analysis: {key_secondary: [nk_change, nk_change]}\n", "analysis.key_secondary", "nk_change");
 }
 
-// Bug: when no declared endpoint is one the model fills, analysis.endpoints has an empty list
-// of accepted names, which Settings::text_list reads as "any name": the parametric model then
-// runs a Fisher test on clinical_response, an outcome it never fills (all zeros). Expected: the
-// same error as when some endpoint is fillable (naming one the model cannot fill).
+// When no declared endpoint is one the model fills, analysis.endpoints had an empty list of
+// accepted names, which Settings::text_list reads as "any name": the parametric model then ran
+// a Fisher test on clinical_response, an outcome it never fills (all zeros). Accepted before
+// 7f6fc94; now an error either way.
 TEST(DesignScenario, EndpointTheModelCannotFillIsAnErrorEvenWhenNoneIsFillable) {
   const std::string declared = "endpoints:\n  - {name: cr, outcome: clinical_response, test: fisher}\n";
   // With a fillable endpoint beside it, cr is refused (the list of accepted names is [nk]).
   EXPECT_MESSAGE(declared + "  - {name: nk, outcome: nk_change, test: welch_t}\nanalysis: {endpoints: [cr]}\n",
                  "analysis.endpoints", "nk", "got 'cr'");
-  // Alone, it must be refused too (the parametric model is the default).
-  EXPECT_MESSAGE(declared + "analysis: {endpoints: [cr]}\n", "analysis.endpoints", "cr");
+  // Alone, it must be refused too (the parametric model is the default), named or not.
+  EXPECT_MESSAGE(declared + "analysis: {endpoints: [cr]}\n", "endpoints");
+  EXPECT_MESSAGE(declared, "endpoints", "time_to_negative, nk_change, dropped_out");
+  EXPECT_EQ(error_of("model: mechanistic\n" + declared), "");
+}
+
+// Every column of /trials once: a scenario whose endpoint columns (<name>_p, _estimate, _reject)
+// would meet another column must be refused. Bug: the name check of read_analysis compares
+// only power names (endpoints, family values, group_sequential), not the trial's other columns,
+// so an endpoint called gs with interim looks gives gs_reject twice (the endpoint's and the
+// monitor's), and an arm il2_p makes km_median_il2_p both a KM column and an endpoint's p.
+TEST(DesignScenario, EveryResultColumnHasItsOwnName) {
+  const std::string gs = R"(endpoints:
+  - {name: duration_of_viremia, outcome: time_to_negative, test: logrank}
+  - {name: gs, outcome: nk_change, test: welch_t}
+analysis: {interim: {enabled: true}}
+)";
+  const std::string km = R"(arms:
+  - {name: control, control: true}
+  - {name: il2_p}
+endpoints:
+  - {name: duration_of_viremia, outcome: time_to_negative, test: logrank}
+  - {name: km_median_il2, outcome: nk_change, test: welch_t, comparisons: [il2_p vs control]}
+)";
+  for (const std::string& yaml : {gs, km, std::string(kArms)}) {
+    if (!error_of(yaml).empty()) continue;  // refused: fine
+    const TrialAnalysis analysis(testing::scenario_from_yaml(yaml));
+    std::set<std::string> seen;
+    for (const auto& c : analysis.schema().columns)
+      EXPECT_TRUE(seen.insert(c.name).second) << "column '" << c.name << "' twice in:\n" << yaml;
+  }
 }
 
 }  // namespace
