@@ -50,7 +50,8 @@ void DesignTally::Mean::add(const ResultTable& block, std::size_t rows) {
 
 double DesignTally::Mean::value() const { return n ? sum / static_cast<double>(n) : std::nan(""); }
 
-DesignTally::DesignTally(const std::vector<ColumnSpec>& columns, std::size_t looks) {
+DesignTally::DesignTally(const std::vector<ColumnSpec>& columns, std::size_t looks,
+                         const std::vector<std::string>& descriptive) {
   const auto column = [&](const std::string& name) { return column_index(columns, name); };
   enrolled_column_ = column("enrolled_by_deadline");
   completed_column_ = column("completed_by_deadline");
@@ -67,13 +68,10 @@ DesignTally::DesignTally(const std::vector<ColumnSpec>& columns, std::size_t loo
     gs_events_.column = column("gs_events");
     futility_.column = column("gs_futility_stop");
   }
-  for (std::size_t c = 0; c < columns.size(); ++c) {
-    const std::string& name = columns[c].name;
-    if (name.rfind("km_median_", 0) == 0 || name.rfind("negative_by_", 0) == 0) {
-      Mean m;
-      m.column = c;
-      descriptive_.emplace_back(name, m);
-    }
+  for (const auto& name : descriptive) {
+    Mean m;
+    m.column = column(name);
+    descriptive_.emplace_back(name, m);
   }
 }
 
@@ -128,8 +126,9 @@ DesignSummary DesignTally::result() const {
   return d;
 }
 
-DesignSummary summarize_design(const ResultTable& trials, std::size_t looks) {
-  DesignTally tally(trials.specs(), looks);
+DesignSummary summarize_design(const ResultTable& trials, std::size_t looks,
+                               const std::vector<std::string>& descriptive) {
+  DesignTally tally(trials.specs(), looks, descriptive);
   tally.add(trials, trials.rows());
   return tally.result();
 }

@@ -48,7 +48,8 @@ class DesignTally {
  public:
   // `looks`: the group-sequential design's looks (interims + final), so p_stop_at_look has one
   // entry per look even where no trial stopped; 0 without interim analyses.
-  explicit DesignTally(const std::vector<ColumnSpec>& columns, std::size_t looks = 0);
+  // `descriptive`: the per-trial summaries to average (the schema's descriptive columns).
+  DesignTally(const std::vector<ColumnSpec>& columns, std::size_t looks, const std::vector<std::string>& descriptive);
   // Rows [0, rows) of `block` (which has the columns given to the constructor).
   void add(const ResultTable& block, std::size_t rows);
   DesignSummary result() const;
@@ -70,7 +71,8 @@ class DesignTally {
   std::vector<std::pair<std::string, Mean>> descriptive_;
 };
 
-DesignSummary summarize_design(const ResultTable& trials, std::size_t looks = 0);
+DesignSummary summarize_design(const ResultTable& trials, std::size_t looks,
+                               const std::vector<std::string>& descriptive);
 
 // Every scalar of the summary by name, in one order: the datasets of /design, the members of
 // --json's "design" and the keys of Python's design dict (the looks come apart, as a list).

@@ -34,7 +34,7 @@ SweepPoint point_from(const TrialPlan& plan, const ResultTable& trials, std::int
   SweepPoint p;
   p.patients = patients;
   p.power = plan.describe(summarize_power(trials, endpoints));
-  p.design = plan.describe(summarize_design(trials, looks));
+  p.design = plan.describe(summarize_design(trials, looks, plan.descriptive_names()));
   const double nan = std::numeric_limits<double>::quiet_NaN();
   p.difference.assign(endpoints.size(), nan);
   p.difference_se_paired.assign(endpoints.size(), nan);

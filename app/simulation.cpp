@@ -99,7 +99,7 @@ SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOption
       std::min(trials, static_cast<std::size_t>(scenario.output.patient_trials)));
   const auto& columns = plan.columns();
   PowerTally power(columns, plan.power_names());
-  DesignTally design(columns, plan.looks());
+  DesignTally design(columns, plan.looks(), plan.descriptive_names());
   const std::size_t block_rows = !sink                      ? trials
                                  : options.block_trials > 0 ? options.block_trials
                                                             : Hdf5Output::kChunkRows;

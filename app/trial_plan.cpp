@@ -13,6 +13,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 TrialPlan::TrialPlan(const Scenario& scenario)
     : scenario_(&scenario), analysis_(scenario), simulator_(scenario), columns_(analysis_.columns()) {
   for (const auto& p : analysis_.schema().power) power_names_.push_back(p.name);
+  for (const auto& c : analysis_.schema().columns)
+    if (c.role == ValueRole::descriptive) descriptive_names_.push_back(c.name);
 }
 
 std::vector<EndpointPower> TrialPlan::describe(std::vector<EndpointPower> power) const {

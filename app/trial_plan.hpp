@@ -26,6 +26,8 @@ class TrialPlan {
   const std::vector<ColumnSpec>& columns() const { return columns_; }
   // Names of the values with a power figure, in schema order.
   const std::vector<std::string>& power_names() const { return power_names_; }
+  // The per-trial descriptive columns (role descriptive), averaged into the design summary.
+  const std::vector<std::string>& descriptive_names() const { return descriptive_names_; }
   std::size_t looks() const { return analysis_.looks(); }
 
   // Attaches the schema's description (kind, endpoint, comparison, test, outcome) to tallied power.
@@ -39,6 +41,7 @@ class TrialPlan {
   TrialSimulator simulator_;
   std::vector<ColumnSpec> columns_;
   std::vector<std::string> power_names_;
+  std::vector<std::string> descriptive_names_;
 };
 
 }  // namespace vtrial

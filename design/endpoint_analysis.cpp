@@ -197,7 +197,11 @@ void EndpointAnalysis::analyze(const TrialData& data, std::span<double> row) {
 
   // The family: grid_[f * m + c] = p(e_f, c), adjusted in place in two steps (family.hpp).
   const std::size_t m = family_comparisons_.size(), families = family_.endpoints.size();
-  for (std::size_t j = 0; j < grid_.size(); ++j) grid_[j] = p_values_[family_tests_[j]];
+  // A test without a p-value (NaN) rejects nothing: as 1 in the family, never as 0.
+  for (std::size_t j = 0; j < grid_.size(); ++j) {
+    const double p = p_values_[family_tests_[j]];
+    grid_[j] = std::isnan(p) ? 1.0 : p;
+  }
   if (m > 1)
     for (std::size_t f = 0; f < families; ++f) {
       const std::span<double> p(grid_.data() + f * m, m);

@@ -33,13 +33,23 @@ std::uint64_t multinomial(const std::vector<std::uint32_t>& counts) {
   return static_cast<std::uint64_t>(result);
 }
 
+// The ratios in lowest terms: 50:50 is 1:1, and its blocks may be as small as 1:1's.
+std::vector<std::int64_t> reduced(std::vector<std::int64_t> ratios) {
+  std::int64_t g = 0;
+  for (const std::int64_t r : ratios) g = std::gcd(g, r);
+  if (g > 1)
+    for (auto& r : ratios) r /= g;
+  return ratios;
+}
+
 }  // namespace
 
-BlockDesign::BlockDesign(const std::vector<std::int64_t>& ratios, std::int64_t block_size) {
+BlockDesign::BlockDesign(const std::vector<std::int64_t>& given, std::int64_t block_size) {
+  const std::vector<std::int64_t> ratios = reduced(given);
   const std::int64_t sum = std::accumulate(ratios.begin(), ratios.end(), std::int64_t{0});
   if (ratios.size() < 2 || sum <= 0 || block_size <= 0 || block_size % sum != 0 || block_size > 1000)
-    throw std::invalid_argument("block size " + std::to_string(block_size) + " is not a multiple of the ratios' sum " +
-                                std::to_string(sum) + " (at most 1000)");
+    throw std::invalid_argument("block size " + std::to_string(block_size) + " is not a multiple of " +
+                                std::to_string(sum) + ", the sum of the ratios in lowest terms, at most 1000");
   for (const std::int64_t r : ratios) counts_.push_back(static_cast<std::uint32_t>(r * (block_size / sum)));
   counts_total_ = static_cast<std::uint32_t>(block_size);
   arrangements_ = multinomial(counts_);
@@ -76,7 +86,8 @@ const std::uint8_t* BlockDesign::unrank(std::uint64_t pick, std::uint8_t* arms) 
   return arms;
 }
 
-std::int64_t default_block_size(const std::vector<std::int64_t>& ratios) {
+std::int64_t default_block_size(const std::vector<std::int64_t>& given) {
+  const std::vector<std::int64_t> ratios = reduced(given);
   const std::int64_t sum = std::accumulate(ratios.begin(), ratios.end(), std::int64_t{0});
   std::int64_t size = sum;
   while (size < 4) size += sum;

@@ -1,6 +1,6 @@
 #pragma once
 // Permuted-block randomization from allocation ratios. A block of size B (a multiple of the
-// ratios' sum r_1 + ... + r_k) holds B r_a / sum patients of arm a, in one of its
+// sum r_1 + ... + r_k of the ratios in lowest terms) holds B r_a / sum patients of arm a, in one of its
 // B! / prod (B r_a / sum)! arrangements, each equally likely. The block of slot s depends only
 // on (seed, trial, s / B), so slot s gets the same arm at every sample size (common random
 // numbers), and within every completed block the arm counts are exactly the ratio.
@@ -36,7 +36,8 @@ class BlockDesign {
   std::vector<std::uint8_t> table_;  // every arrangement, when there are few (the usual case)
 };
 
-// The smallest multiple of the ratios' sum that is at least 4 (1:1 -> 4, 2:1 -> 6, 1:1:1 -> 6).
+// The smallest multiple of the ratios' sum (in lowest terms) that is at least 4 (1:1 -> 4,
+// 2:1 -> 6, 1:1:1 -> 6).
 std::int64_t default_block_size(const std::vector<std::int64_t>& ratios);
 
 class BlockRandomization {

@@ -342,6 +342,16 @@ double Settings::real(const std::string& path, double fallback, const Range& ran
   return value;
 }
 
+std::optional<double> Settings::optional_real(const std::string& path, const Range& range) {
+  if (has(path)) return real(path, 0, range);
+  std::string prefix;
+  for (const auto& part : split_path(path)) {
+    prefix = prefix.empty() ? part : prefix + "." + part;
+    read_.insert(prefix);
+  }
+  return std::nullopt;
+}
+
 std::int64_t Settings::integer(const std::string& path, std::int64_t fallback, std::int64_t low, std::int64_t high) {
   const YAML::Node node = find(path);
   std::int64_t value = fallback;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -49,6 +50,9 @@ class Settings {
   void apply_override(const std::string& assignment);
 
   double real(const std::string& path, double fallback, const Range& range);
+  // A key without a default: its value when given (checked like real()), else nothing. Either
+  // way the key is known (listed among the accepted ones); only a given value is recorded.
+  std::optional<double> optional_real(const std::string& path, const Range& range);
   std::int64_t integer(const std::string& path, std::int64_t fallback, std::int64_t low, std::int64_t high);
   bool boolean(const std::string& path, bool fallback);
   std::string choice(const std::string& path, const std::string& fallback, const std::vector<std::string>& accepted);

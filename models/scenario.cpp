@@ -65,11 +65,13 @@ Scenario read_scenario(Settings& s) {
 
   // Every /trials column once: an endpoint called like a family value, like a trial column
   // stem, or two that meet after their comparison suffix, would collide in the file.
-  const auto columns = TrialAnalysis(sc).columns();
+  const auto columns = TrialAnalysis(sc).schema().columns;
   for (std::size_t i = 0; i < columns.size(); ++i)
     for (std::size_t j = i + 1; j < columns.size(); ++j)
       if (columns[i].name == columns[j].name)
-        s.fail(s.list_size("endpoints") > 0 ? "endpoints" : "analysis.endpoints",
+        s.fail(!columns[i].arm.empty() || !columns[j].arm.empty() ? "arms"
+               : s.list_size("endpoints") > 0                     ? "endpoints"
+                                                                    : "analysis.endpoints",
                "two results would both write the column '" + columns[i].name +
                    "'; rename an endpoint or arm (family values use primary_wins, all_key_secondaries_win, "
                    "any_primary_wins, any_family_rejection, group_sequential; per-arm summaries km_median_<arm> "

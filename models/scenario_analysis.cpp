@@ -42,9 +42,18 @@ void read_analysis(Settings& s, Scenario& sc) {
 
   const std::string primary_default = contains(a.endpoints, kCatalogPrimary) ? kCatalogPrimary : a.endpoints.front();
   a.primary = s.choice("analysis.primary", primary_default, a.endpoints);
+  // The protocol's key secondaries by default, where computed and testing the primary's
+  // comparisons (a family needs the same comparisons throughout).
+  const auto declared_comparisons = [&](const std::string& name) {
+    for (const auto& e : sc.endpoints)
+      if (e.name == name) return e.comparisons;
+    return std::vector<Comparison>{};
+  };
   std::vector<std::string> secondary_default;
   for (const auto& name : kCatalogKeySecondary)
-    if (name != a.primary && contains(a.endpoints, name)) secondary_default.push_back(name);
+    if (name != a.primary && contains(a.endpoints, name) &&
+        declared_comparisons(name) == declared_comparisons(a.primary))
+      secondary_default.push_back(name);
   a.key_secondary = s.text_list("analysis.key_secondary", secondary_default, a.endpoints);
   const auto index_of = [&](const std::string& name) {
     return static_cast<std::size_t>(std::find(a.endpoints.begin(), a.endpoints.end(), name) - a.endpoints.begin());

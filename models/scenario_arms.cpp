@@ -66,11 +66,18 @@ void read_arms_and_treatments(Settings& s, Scenario& sc) {
   }
   std::vector<std::int64_t> ratios;
   for (const auto& a : sc.arms) ratios.push_back(a.ratio);
-  sc.block_size = s.integer("randomization.block_size", default_block_size(ratios), 2, 1000);
+  // A default block that cannot be is the ratios' fault, not the (unwritten) block size's.
+  const bool given = s.has("randomization.block_size");
+  const std::int64_t fallback = default_block_size(ratios);
+  if (!given && fallback > 1000)
+    s.fail("arms", "the ratios' sum in lowest terms is " + std::to_string(fallback) +
+                       ", more than a block of 1000 can hold; use smaller ratios");
+  sc.block_size = s.integer("randomization.block_size", fallback, 2, 1000);
   try {
     BlockDesign check(ratios, sc.block_size);
   } catch (const std::invalid_argument& e) {
-    s.fail("randomization.block_size", e.what());
+    if (given) s.fail("randomization.block_size", e.what());
+    s.fail("arms", std::string(e.what()) + " (the default block for these ratios); use smaller ratios");
   }
 }
 

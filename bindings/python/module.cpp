@@ -217,6 +217,11 @@ py::dict run(const py::object& path, const py::object& overrides, const py::obje
   out["threads"] = result.threads;
   out["seed"] = scenario.simulation.seed;
   out["scenario"] = scenario.resolved_yaml;
+  out["format_version"] = kFileFormatVersion;
+  py::list arms;
+  for (const auto& arm : scenario.arms)
+    arms.append(py::dict("name"_a = arm.name, "ratio"_a = arm.ratio, "control"_a = arm.control));
+  out["arms"] = std::move(arms);
   out["output"] = output_path ? py::object(py::str(*output_path)) : py::object(py::none());
   return out;
 }

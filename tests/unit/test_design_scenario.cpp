@@ -98,11 +98,22 @@ TEST(DesignScenario, ArmNamesAreUniqueIdentifiers) {
 
 TEST(DesignScenario, RatiosAndBlockSize) {
   EXPECT_MESSAGE(kArms + "randomization: {block_size: 6}\n", "test.yaml:9:", "randomization.block_size",
-                 "not a multiple of the ratios' sum 4");
+                 "not a multiple of 4, the sum of the ratios in lowest terms");
   EXPECT_MESSAGE("arms:\n  - {name: control, control: true}\n  - {name: il2, ratio: 0}\n", "test.yaml:3:",
                  "arms[1].ratio", "from 1 to 100", "got 0");
   EXPECT_MESSAGE("arms:\n  - {name: control, control: true}\n  - {name: il2, ratio: 2}\nrandomization: {block_size: 4}\n",
-                 "randomization.block_size", "sum 3");
+                 "randomization.block_size", "not a multiple of 3");
+  // 50:50 is 1:1: its default block is four, and a block of 100 is not needed.
+  const Scenario halves = testing::scenario_from_yaml(
+      "arms:\n  - {name: control, control: true, ratio: 50}\n  - {name: il2, ratio: 50}\n");
+  EXPECT_EQ(halves.block_size, 4);
+  // A default block the ratios cannot fit is blamed on the arms, not on the unwritten key.
+  EXPECT_MESSAGE("arms:\n  - {name: control, control: true, ratio: 100}\n  - {name: a, ratio: 99}\n"
+                 "  - {name: b, ratio: 97}\n  - {name: c, ratio: 89}\n  - {name: d, ratio: 83}\n"
+                 "  - {name: e, ratio: 79}\n  - {name: f, ratio: 73}\n  - {name: g, ratio: 71}\n"
+                 "  - {name: h, ratio: 67}\n  - {name: i, ratio: 61}\n  - {name: j, ratio: 59}\n"
+                 "  - {name: k, ratio: 53}\n",
+                 "arms", "use smaller ratios");
 }
 
 const std::string kThreeArmEndpoint = kArms + "endpoints:\n  - ";  // the item is on line 10

@@ -37,6 +37,7 @@ struct TwoSampleData {
   SharedFits* fits = nullptr;
 };
 
+// p_value NaN (no test possible) rejects nothing, in the endpoint and in the family.
 struct TestResult {
   double p_value;
   double estimate;
