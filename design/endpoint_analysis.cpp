@@ -47,8 +47,6 @@ EndpointAnalysis::EndpointAnalysis(std::vector<Arm> arms, std::vector<OutcomeSpe
   }
   p_values_.resize(tests_.size());
   grid_.resize(family_tests_.size());
-  column_.resize(std::max(family_.endpoints.size(), family_comparisons_.size()));
-  adjusted_.resize(column_.size());
   build_schema();
 }
 
@@ -65,8 +63,7 @@ EndpointAnalysis::EndpointAnalysis(const EndpointAnalysis& o)
       family_tests_(o.family_tests_),
       p_values_(o.p_values_),
       grid_(o.grid_),
-      column_(o.column_),
-      adjusted_(o.adjusted_) {
+      family_workspace_(o.family_workspace_) {
   for (const auto& t : o.tests_) tests_.push_back({t.endpoint, t.dataset, t.test->clone()});
 }
 
@@ -197,30 +194,9 @@ void EndpointAnalysis::analyze(const TrialData& data, std::span<double> row) {
 
   // The family: grid_[f * m + c] = p(e_f, c), adjusted in place in two steps (family.hpp).
   const std::size_t m = family_comparisons_.size(), families = family_.endpoints.size();
-  // A test without a p-value (NaN) rejects nothing: as 1 in the family, never as 0.
-  for (std::size_t j = 0; j < grid_.size(); ++j) {
-    const double p = p_values_[family_tests_[j]];
-    grid_[j] = std::isnan(p) ? 1.0 : p;
-  }
-  if (m > 1)
-    for (std::size_t f = 0; f < families; ++f) {
-      const std::span<double> p(grid_.data() + f * m, m);
-      if (family_.across_comparisons == ComparisonMultiplicity::holm)
-        holm_adjust(p, p, holm_);
-      else
-        bonferroni_adjust(p, p);
-    }
+  for (std::size_t j = 0; j < grid_.size(); ++j) grid_[j] = p_values_[family_tests_[j]];
+  adjust_family(grid_, m, family_, family_workspace_);
   double any_primary = 1, any_family = 1;
-  for (std::size_t c = 0; c < m; ++c) {
-    for (std::size_t f = 0; f < families; ++f) column_[f] = grid_[f * m + c];
-    const std::span<const double> in(column_.data(), families);
-    const std::span<double> out(adjusted_.data(), families);
-    if (family_.across_endpoints == EndpointMultiplicity::holm)
-      holm_adjust(in, out, holm_);
-    else
-      fixed_sequence_adjust(in, out);
-    for (std::size_t f = 0; f < families; ++f) grid_[f * m + c] = out[f];
-  }
   for (std::size_t c = 0; c < m; ++c) {
     put(grid_[c], kNaN, grid_[c] < alpha_);
     any_primary = std::min(any_primary, grid_[c]);

@@ -13,7 +13,6 @@
 #include "design/family.hpp"
 #include "design/outcome.hpp"
 #include "design/result_schema.hpp"
-#include "engine/stats/multiplicity.hpp"
 
 namespace vtrial {
 
@@ -75,8 +74,8 @@ class EndpointAnalysis {
 
   // Per-trial scratch.
   std::vector<double> p_values_;  // one per test
-  std::vector<double> grid_, column_, adjusted_;
-  HolmWorkspace holm_;
+  std::vector<double> grid_;
+  FamilyWorkspace family_workspace_;
 };
 
 }  // namespace vtrial

@@ -11,7 +11,10 @@
 // pragmatic choice but not a closed testing procedure: use Bonferroni where strong control of
 // every secondary across arms is required.
 #include <cstddef>
+#include <span>
 #include <vector>
+
+#include "engine/stats/multiplicity.hpp"
 
 namespace vtrial {
 
@@ -23,5 +26,15 @@ struct FamilySpec {
   EndpointMultiplicity across_endpoints = EndpointMultiplicity::fixed_sequence;
   ComparisonMultiplicity across_comparisons = ComparisonMultiplicity::holm;
 };
+
+struct FamilyWorkspace {
+  std::vector<double> column, adjusted;
+  HolmWorkspace holm;
+};
+
+// The two steps on grid[f * comparisons + c] = p(e_f, c), in place: q(e_f, c) on return. A NaN
+// p-value (a test that could not be computed) counts as 1: it rejects nothing.
+void adjust_family(std::span<double> grid, std::size_t comparisons, const FamilySpec& family,
+                   FamilyWorkspace& workspace);
 
 }  // namespace vtrial

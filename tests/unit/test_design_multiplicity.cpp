@@ -196,3 +196,31 @@ TEST(DesignFamily, TwoArmsHaveNoComparisonStep) {
 
 }  // namespace
 }  // namespace vtrial
+
+namespace vtrial {
+namespace {
+
+// A test that cannot be computed gives a NaN p-value (none of today's six does, but a new test
+// may); the family reads it as 1, "not rejected", under every method, never as 0. Hand-worked:
+// grid (endpoints x comparisons) = {{NaN, 0.01}, {0.02, NaN}}.
+TEST(DesignFamily, NaNPValueRejectsNothing) {
+  const double nan = std::nan("");
+  for (const auto across : {ComparisonMultiplicity::holm, ComparisonMultiplicity::bonferroni})
+    for (const auto within : {EndpointMultiplicity::fixed_sequence, EndpointMultiplicity::holm}) {
+      std::vector<double> grid = {nan, 0.01, 0.02, nan};
+      FamilyWorkspace ws;
+      adjust_family(grid, 2, {{0, 1}, within, across}, ws);
+      for (double q : grid) EXPECT_FALSE(std::isnan(q));
+      // Step 1 (either method, two comparisons): {1, 0.02}, {0.04, 1}.
+      // Step 2, comparison 0: {1, 0.04} -> fixed sequence {1, 1}, Holm {1, 0.08}; comparison 1:
+      // {0.02, 1} -> fixed sequence {0.02, 1}, Holm {0.04, 1}.
+      const bool fixed = within == EndpointMultiplicity::fixed_sequence;
+      EXPECT_EQ(grid[0], 1.0);
+      EXPECT_DOUBLE_EQ(grid[1], fixed ? 0.02 : 0.04);
+      EXPECT_DOUBLE_EQ(grid[2], fixed ? 1.0 : 0.08);
+      EXPECT_EQ(grid[3], 1.0);
+    }
+}
+
+}  // namespace
+}  // namespace vtrial
