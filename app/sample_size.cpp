@@ -8,9 +8,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "app/trial_plan.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
-#include "app/trial_plan.hpp"
 
 namespace vtrial {
 namespace {
@@ -29,8 +29,7 @@ std::int64_t parse_count(const std::string& text, const std::string& whole) {
 }
 
 SweepPoint point_from(const TrialPlan& plan, const ResultTable& trials, std::int64_t patients,
-                      const std::vector<std::string>& endpoints,
-                      std::size_t looks) {
+                      const std::vector<std::string>& endpoints, std::size_t looks) {
   SweepPoint p;
   p.patients = patients;
   p.power = plan.describe(summarize_power(trials, endpoints));

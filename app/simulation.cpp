@@ -4,9 +4,9 @@
 #include <array>
 #include <chrono>
 
+#include "app/trial_plan.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
-#include "app/trial_plan.hpp"
 #include "models/record_tables.hpp"
 
 namespace vtrial {

@@ -3,8 +3,8 @@
 // parallel efficiency = trials/s(all threads) / (threads * trials/s(1 thread)).
 #include <benchmark/benchmark.h>
 
-#include "bench/bench_common.hpp"
 #include "app/simulation.hpp"
+#include "bench/bench_common.hpp"
 #include "engine/monte_carlo_runner.hpp"
 
 namespace {

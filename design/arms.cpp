@@ -57,8 +57,10 @@ std::vector<Arm> read_arm_list(Settings& s) {
     Arm a;
     a.name = s.text(at + "name", "");
     if (!is_identifier(a.name))
-      s.fail(at + "name", "expected a name of lower-case letters, digits and '_' starting with a letter (at most 40), "
-                          "got '" + a.name + "'");
+      s.fail(at + "name",
+             "expected a name of lower-case letters, digits and '_' starting with a letter (at most 40), "
+             "got '" +
+                 a.name + "'");
     for (const auto& other : arms)
       if (other.name == a.name) s.fail(at + "name", "arm '" + a.name + "' is listed twice");
     a.ratio = s.integer(at + "ratio", 1, 1, 100);

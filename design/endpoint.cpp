@@ -25,11 +25,11 @@ void resolve(Settings& s, const std::string& at, EndpointSpec& e, const std::vec
   e.outcome_index = i;
   const DataKind kind = outcomes[i].kind;
   if (!std::isnan(e.by_day) && kind != DataKind::time_to_event)
-    s.fail(at + "by_day", "applies to time-to-event outcomes; '" + e.outcome + "' is " +
-                              std::string(data_kind_name(kind)));
+    s.fail(at + "by_day",
+           "applies to time-to-event outcomes; '" + e.outcome + "' is " + std::string(data_kind_name(kind)));
   if (std::isfinite(e.horizon_days) && kind != DataKind::time_to_event)
-    s.fail(at + "horizon_days", "applies to time-to-event outcomes; '" + e.outcome + "' is " +
-                                    std::string(data_kind_name(kind)));
+    s.fail(at + "horizon_days",
+           "applies to time-to-event outcomes; '" + e.outcome + "' is " + std::string(data_kind_name(kind)));
   if (!std::isnan(e.by_day) && std::isfinite(e.horizon_days))
     s.fail(at + "by_day", "give by_day or horizon_days, not both (an event by day d needs no horizon)");
   e.reads = std::isnan(e.by_day) ? kind : DataKind::binary;
@@ -70,8 +70,8 @@ std::vector<EndpointSpec> read_endpoints(Settings& s, const std::vector<OutcomeS
     const std::string at = "endpoints." + std::to_string(i) + ".";
     EndpointSpec e;
     e.name = s.text(at + "name", "");
-    if (e.name.empty() || e.name.size() > 60 || e.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                                                    std::string::npos)
+    if (e.name.empty() || e.name.size() > 60 ||
+        e.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
       s.fail(at + "name", "expected a name of lower-case letters, digits and '_' (at most 60), got '" + e.name + "'");
     for (const auto& other : out)
       if (other.name == e.name) s.fail(at + "name", "endpoint '" + e.name + "' is declared twice");

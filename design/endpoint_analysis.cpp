@@ -42,8 +42,7 @@ EndpointAnalysis::EndpointAnalysis(std::vector<Arm> arms, std::vector<OutcomeSpe
                                   "' of the multiplicity family tests other comparisons than the primary");
     for (const auto& c : family_comparisons_)
       for (std::size_t t = 0; t < tests_.size(); ++t)
-        if (tests_[t].endpoint == f && datasets_[tests_[t].dataset].comparison == c)
-          family_tests_.push_back(t);
+        if (tests_[t].endpoint == f && datasets_[tests_[t].dataset].comparison == c) family_tests_.push_back(t);
   }
   p_values_.resize(tests_.size());
   grid_.resize(family_tests_.size());

@@ -5,8 +5,7 @@
 
 namespace vtrial {
 
-void adjust_family(std::span<double> grid, std::size_t comparisons, const FamilySpec& family,
-                   FamilyWorkspace& ws) {
+void adjust_family(std::span<double> grid, std::size_t comparisons, const FamilySpec& family, FamilyWorkspace& ws) {
   const std::size_t m = comparisons, endpoints = family.endpoints.size();
   for (double& p : grid)
     if (std::isnan(p)) p = 1.0;

@@ -36,7 +36,8 @@ void ResultSchema::add_power(const PowerSpec& spec) {
   columns.push_back({spec.name + "_p", ColumnType::real, ValueRole::p_value, spec.endpoint, spec.comparison, ""});
   columns.push_back(
       {spec.name + "_estimate", ColumnType::real, ValueRole::estimate, spec.endpoint, spec.comparison, ""});
-  columns.push_back({spec.name + "_reject", ColumnType::integer, ValueRole::reject, spec.endpoint, spec.comparison, ""});
+  columns.push_back(
+      {spec.name + "_reject", ColumnType::integer, ValueRole::reject, spec.endpoint, spec.comparison, ""});
   power.push_back(spec);
 }
 

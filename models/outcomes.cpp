@@ -23,7 +23,8 @@ void read_flag(Records patients, OutcomeColumn& column) {
 template <AdverseEvent kind>
 void read_adverse(Records patients, OutcomeColumn& column) {
   column.flag.resize(patients.size());
-  for (std::size_t i = 0; i < patients.size(); ++i) column.flag[i] = patients[i].adverse[static_cast<std::size_t>(kind)];
+  for (std::size_t i = 0; i < patients.size(); ++i)
+    column.flag[i] = patients[i].adverse[static_cast<std::size_t>(kind)];
 }
 
 void read_time_to_negative(Records patients, OutcomeColumn& column) {
@@ -47,14 +48,18 @@ const std::vector<Declared>& declared() {
       {{"nk_change", DataKind::continuous, "NK cells/uL at the last visit minus baseline"},
        true,
        read_real<&PatientRecord::nk_change>},
-      {{"dropped_out", DataKind::binary, "left the study early (dropout)"}, true, read_flag<&PatientRecord::dropped_out>},
+      {{"dropped_out", DataKind::binary, "left the study early (dropout)"},
+       true,
+       read_flag<&PatientRecord::dropped_out>},
       {{"sledai_change", DataKind::continuous, "SLEDAI-2K at the last visit minus baseline"},
        false,
        read_real<&PatientRecord::sledai_change>},
       {{"clinical_response", DataKind::binary, "SLEDAI-2K fell by 4 or more"},
        false,
        read_flag<&PatientRecord::clinical_response>},
-      {{"ae_neutropenia", DataKind::binary, "neutropenia at least once"}, false, read_adverse<AdverseEvent::neutropenia>},
+      {{"ae_neutropenia", DataKind::binary, "neutropenia at least once"},
+       false,
+       read_adverse<AdverseEvent::neutropenia>},
       {{"ae_thrombocytopenia", DataKind::binary, "thrombocytopenia at least once"},
        false,
        read_adverse<AdverseEvent::thrombocytopenia>},

@@ -35,12 +35,12 @@ struct PatientRecord {
   double nk_change = std::numeric_limits<double>::quiet_NaN();    // last visit minus baseline
   double randomization_day = 0;  // days since the study start (set by the enrollment process)
   double sledai_change = std::numeric_limits<double>::quiet_NaN();  // last visit minus baseline
-  std::uint32_t screened = 1;                              // candidates screened to fill this slot (this one included)
-  std::uint8_t arm = 0;                                    // index into the scenario's arms (shorthand: 0 control, 1 il2)
-  std::uint8_t event = 0;                                  // 1 = CMV DNA observed negative, 0 = censored
-  std::uint8_t dropped_out = 0;                            // censored by dropout rather than the end of follow-up
-  std::uint8_t resistant = 0;                              // simulation truth: virus resistant at baseline
-  std::uint8_t clinical_response = 0;                      // SLEDAI-2K reduction >= 4 without new organ involvement
+  std::uint32_t screened = 1;          // candidates screened to fill this slot (this one included)
+  std::uint8_t arm = 0;                // index into the scenario's arms (shorthand: 0 control, 1 il2)
+  std::uint8_t event = 0;              // 1 = CMV DNA observed negative, 0 = censored
+  std::uint8_t dropped_out = 0;        // censored by dropout rather than the end of follow-up
+  std::uint8_t resistant = 0;          // simulation truth: virus resistant at baseline
+  std::uint8_t clinical_response = 0;  // SLEDAI-2K reduction >= 4 without new organ involvement
   std::array<std::uint8_t, kAdverseEventKinds> adverse{};  // 1 = had this event at least once
 };
 

@@ -5,8 +5,8 @@
 
 #include "engine/settings.hpp"
 #include "models/scenario_analysis.hpp"
-#include "models/trial_analysis.hpp"
 #include "models/scenario_arms.hpp"
+#include "models/trial_analysis.hpp"
 
 namespace vtrial {
 namespace {
@@ -33,10 +33,10 @@ Scenario read_scenario(Settings& s) {
     s.fail("trial.visit_interval_days", "must not exceed trial.follow_up_days (" + format_days(t.follow_up_days) + ")");
 
   auto& p = sc.parametric;
-  p.control_median_days_to_negative = s.real("parametric.control.median_days_to_negative",
-                                             p.control_median_days_to_negative, Range::positive());
-  p.control_nk_change_mean = s.real("parametric.control.nk_change_mean", p.control_nk_change_mean,
-                                    Range::closed(-kInf, kInf));
+  p.control_median_days_to_negative =
+      s.real("parametric.control.median_days_to_negative", p.control_median_days_to_negative, Range::positive());
+  p.control_nk_change_mean =
+      s.real("parametric.control.nk_change_mean", p.control_nk_change_mean, Range::closed(-kInf, kInf));
   p.shape = s.real("parametric.shape", p.shape, Range{0.05, 20, false, false});
   // The two-arm shorthand's IL-2 arm; a scenario with `arms:` must not give these.
   if (s.list_size("arms") == 0) {
@@ -56,9 +56,8 @@ Scenario read_scenario(Settings& s) {
   read_analysis(s, sc);
 
   sc.simulation.trials = s.integer("simulation.trials", sc.simulation.trials, 1, 100000000);
-  sc.simulation.seed = static_cast<std::uint64_t>(
-      s.integer("simulation.seed", static_cast<std::int64_t>(sc.simulation.seed), 0,
-                std::numeric_limits<std::int64_t>::max()));
+  sc.simulation.seed = static_cast<std::uint64_t>(s.integer(
+      "simulation.seed", static_cast<std::int64_t>(sc.simulation.seed), 0, std::numeric_limits<std::int64_t>::max()));
 
   sc.output.patient_trials = s.integer("output.patient_trials", sc.output.patient_trials, 0, 10000);
   sc.output.trajectory_patients = s.integer("output.trajectory_patients", sc.output.trajectory_patients, 0, 1000);
@@ -71,7 +70,7 @@ Scenario read_scenario(Settings& s) {
       if (columns[i].name == columns[j].name)
         s.fail(!columns[i].arm.empty() || !columns[j].arm.empty() ? "arms"
                : s.list_size("endpoints") > 0                     ? "endpoints"
-                                                                    : "analysis.endpoints",
+                                                                  : "analysis.endpoints",
                "two results would both write the column '" + columns[i].name +
                    "'; rename an endpoint or arm (family values use primary_wins, all_key_secondaries_win, "
                    "any_primary_wins, any_family_rejection, group_sequential; per-arm summaries km_median_<arm> "

@@ -20,14 +20,14 @@ class Settings;
 enum class PatientModelKind { parametric, mechanistic };
 
 struct TrialDesign {
-  std::int64_t patients = 100;        // randomized by permuted blocks from the arms' ratios
-  double follow_up_days = 84;         // maximum per patient
-  double visit_interval_days = 7;     // 0 = continuous observation (exact times)
+  std::int64_t patients = 100;     // randomized by permuted blocks from the arms' ratios
+  double follow_up_days = 84;      // maximum per patient
+  double visit_interval_days = 7;  // 0 = continuous observation (exact times)
 };
 
 struct ParametricParams {
   double control_median_days_to_negative = 21;
-  double shape = 1;                   // Weibull shape; 1 = exponential
+  double shape = 1;  // Weibull shape; 1 = exponential
   // The two-arm shorthand's IL-2 arm (parametric.il2.*); with `arms:` each arm has its own.
   double il2_hazard_ratio = 1.5;      // hazard of becoming negative, IL-2 vs control
   double control_nk_change_mean = 0;  // cells/uL
@@ -55,13 +55,13 @@ struct ArmTreatment {
 };
 
 struct AnalysisParams {
-  double alpha = 0.05;  // two-sided
-  std::vector<std::string> endpoints;      // names of the computed endpoints (analysis.endpoints)
+  double alpha = 0.05;                 // two-sided
+  std::vector<std::string> endpoints;  // names of the computed endpoints (analysis.endpoints)
   std::string primary;
   std::vector<std::string> key_secondary;  // tested after the primary
   FamilySpec family;                       // the same, as indices into Scenario::endpoints
-  InterimPlan interim;  // optional group-sequential monitoring of the primary endpoint
-  bool descriptive = true;  // per-trial Kaplan-Meier medians and share negative by day 28
+  InterimPlan interim;                     // optional group-sequential monitoring of the primary endpoint
+  bool descriptive = true;                 // per-trial Kaplan-Meier medians and share negative by day 28
 };
 
 struct SimulationParams {

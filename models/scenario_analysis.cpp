@@ -68,10 +68,9 @@ void read_analysis(Settings& s, Scenario& sc) {
       s.fail("analysis.key_secondary", "'" + k + "' must test the same comparisons as the primary '" + a.primary + "'");
     a.family.endpoints.push_back(index_of(k));
   }
-  a.family.across_endpoints =
-      s.choice("analysis.multiplicity", "fixed_sequence", {"fixed_sequence", "holm"}) == "holm"
-          ? EndpointMultiplicity::holm
-          : EndpointMultiplicity::fixed_sequence;
+  a.family.across_endpoints = s.choice("analysis.multiplicity", "fixed_sequence", {"fixed_sequence", "holm"}) == "holm"
+                                  ? EndpointMultiplicity::holm
+                                  : EndpointMultiplicity::fixed_sequence;
   a.family.across_comparisons =
       s.choice("analysis.comparison_multiplicity", "holm", {"holm", "bonferroni"}) == "bonferroni"
           ? ComparisonMultiplicity::bonferroni
@@ -85,7 +84,8 @@ void read_analysis(Settings& s, Scenario& sc) {
        sc.arms.size() != 2 || primary.comparisons.size() != 1 || primary.comparisons.front() != Comparison{1, 0}))
     s.fail("analysis.interim.enabled",
            "interim analyses monitor a two-arm log-rank test of time_to_negative, the second arm against the first "
-           "(the control) with no horizon; the primary '" + a.primary + "' is not one");
+           "(the control) with no horizon; the primary '" +
+               a.primary + "' is not one");
 }
 
 }  // namespace vtrial

@@ -35,8 +35,9 @@ void read_arms_and_treatments(Settings& s, Scenario& sc) {
     // The shorthand: control (ganciclovir alone) and il2 (+ IL-2), 1:1, in this order: arm 0
     // is the control, as in every file written before `arms:` existed.
     sc.arms = {{"control", 1, true}, {"il2", 1, false}};
-    sc.treatments = {{{1.0, p.control_nk_change_mean}, global_mechanistic(sc.mechanistic, 0)},
-                     {{p.il2_hazard_ratio, p.il2_nk_change_mean}, global_mechanistic(sc.mechanistic, sc.mechanistic.il2.dose_miu)}};
+    sc.treatments = {
+        {{1.0, p.control_nk_change_mean}, global_mechanistic(sc.mechanistic, 0)},
+        {{p.il2_hazard_ratio, p.il2_nk_change_mean}, global_mechanistic(sc.mechanistic, sc.mechanistic.il2.dose_miu)}};
   } else {
     for (const char* key : kShorthandKeys)
       if (s.has(key)) s.fail(key, "belongs to the two-arm shorthand; with `arms:` give each arm's treatment instead");
@@ -55,12 +56,15 @@ void read_arms_and_treatments(Settings& s, Scenario& sc) {
       }
       const MechanisticTreatment base = global_mechanistic(sc.mechanistic, 0);
       auto& m = t.mechanistic;
-      m.gcv_dose_mg_per_kg = s.real(at + "mechanistic.gcv_dose_mg_per_kg", base.gcv_dose_mg_per_kg, Range::closed(0, 20));
-      m.gcv_interval_hours = s.real(at + "mechanistic.gcv_interval_hours", base.gcv_interval_hours, Range::closed(6, 48));
+      m.gcv_dose_mg_per_kg =
+          s.real(at + "mechanistic.gcv_dose_mg_per_kg", base.gcv_dose_mg_per_kg, Range::closed(0, 20));
+      m.gcv_interval_hours =
+          s.real(at + "mechanistic.gcv_interval_hours", base.gcv_interval_hours, Range::closed(6, 48));
       if (sc.mechanistic.gcv.infusion_hours >= m.gcv_interval_hours)
         s.fail(at + "mechanistic.gcv_interval_hours", "must be longer than mechanistic.gcv.infusion_hours");
       m.il2_dose_miu = s.real(at + "mechanistic.il2_dose_miu", 0.0, Range::closed(0, 100));
-      m.il2_interval_days = s.real(at + "mechanistic.il2_interval_days", base.il2_interval_days, Range::closed(0.5, 14));
+      m.il2_interval_days =
+          s.real(at + "mechanistic.il2_interval_days", base.il2_interval_days, Range::closed(0.5, 14));
       sc.treatments.push_back(t);
     }
   }

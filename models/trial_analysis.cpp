@@ -26,7 +26,8 @@ TrialAnalysis::TrialAnalysis(const Scenario& scenario)
     : deadline_days_(scenario.enrollment.deadline_days()),
       descriptive_(scenario.analysis.descriptive),
       arms_(scenario.arms.size()),
-      endpoints_(scenario.arms, trial_outcomes(), scenario.endpoints, scenario.analysis.family, scenario.analysis.alpha),
+      endpoints_(scenario.arms, trial_outcomes(), scenario.endpoints, scenario.analysis.family,
+                 scenario.analysis.alpha),
       schema_(endpoints_.schema()) {
   const auto& read = endpoints_.outcomes_read();
   for (std::size_t i = 0; i < read.size(); ++i)

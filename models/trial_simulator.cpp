@@ -24,8 +24,7 @@ std::shared_ptr<const BlockDesign> block_design(const Scenario& scenario) {
 
 std::unique_ptr<PatientModel> make_patient_model(const Scenario& scenario) {
   switch (scenario.model) {
-    case PatientModelKind::parametric:
-    {
+    case PatientModelKind::parametric: {
       std::vector<ParametricArmEffect> effects;
       for (const auto& t : scenario.treatments) effects.push_back(t.parametric);
       return std::make_unique<ParametricPatient>(scenario.parametric, scenario.trial, scenario.dropout, effects);

@@ -1,7 +1,7 @@
 #pragma once
-// One simulated trial: randomize slots 0..n-1 (permuted blocks from the arms' ratios), run each patient's course, analyse. Slots are
-// simulated in order and independently, so the first n patients of a larger trial are exactly
-// the patients of a trial of size n (the basis of common-random-number sample-size sweeps).
+// One simulated trial: randomize slots 0..n-1 (permuted blocks from the arms' ratios), run each patient's course,
+// analyse. Slots are simulated in order and independently, so the first n patients of a larger trial are exactly the
+// patients of a trial of size n (the basis of common-random-number sample-size sweeps).
 #include <memory>
 #include <span>
 #include <vector>

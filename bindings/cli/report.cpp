@@ -37,9 +37,15 @@ void print_power_table(std::ostream& out, const std::vector<EndpointPower>& powe
 Json power_json(const std::vector<EndpointPower>& power) {
   Json list = Json::array();
   for (const auto& p : power) {
-    Json e = {{"name", p.name},       {"power", number(p.power)},     {"mc_se", number(p.mc_se)},
-              {"ci_low", number(p.ci_low)}, {"ci_high", number(p.ci_high)}, {"rejections", p.rejections},
-              {"trials", p.trials},   {"kind", p.kind},               {"endpoint", p.endpoint}};
+    Json e = {{"name", p.name},
+              {"power", number(p.power)},
+              {"mc_se", number(p.mc_se)},
+              {"ci_low", number(p.ci_low)},
+              {"ci_high", number(p.ci_high)},
+              {"rejections", p.rejections},
+              {"trials", p.trials},
+              {"kind", p.kind},
+              {"endpoint", p.endpoint}};
     if (!p.comparison.empty()) e["comparison"] = p.comparison;
     if (!p.test.empty()) e["test"] = p.test;
     if (!p.outcome.empty()) e["outcome"] = p.outcome;
@@ -77,7 +83,9 @@ void print_design_summary(std::ostream& out, const DesignSummary& d, const std::
     out << "group-sequential boundaries (two-sided):\n";
     for (std::size_t j = 0; j < d.looks.size(); ++j) {
       const LookSummary& l = d.looks[j];
-      std::string when = std::isnan(l.information_fraction) ? "" : "information " + std::to_string(l.information_fraction).substr(0, 5);
+      std::string when = std::isnan(l.information_fraction)
+                             ? ""
+                             : "information " + std::to_string(l.information_fraction).substr(0, 5);
       if (!std::isnan(l.day)) when = "day " + std::to_string(static_cast<long long>(l.day));
       if (when.empty()) when = "final";
       std::string efficacy = "reject H0 at each trial's spending boundary";
@@ -100,7 +108,8 @@ void print_design_summary(std::ostream& out, const DesignSummary& d, const std::
     std::snprintf(line, sizeof line, "%s%.1f (%s)", medians.empty() ? "" : " vs ",
                   descriptive(d, "km_median_" + arm.name), arm.name.c_str());
     medians += line;
-    std::snprintf(line, sizeof line, "%s%.3f", by28.empty() ? "" : " vs ", descriptive(d, "negative_by_day28_" + arm.name));
+    std::snprintf(line, sizeof line, "%s%.3f", by28.empty() ? "" : " vs ",
+                  descriptive(d, "negative_by_day28_" + arm.name));
     by28 += line;
   }
   out << "mean over trials: Kaplan-Meier median days to negativity " << medians << "; negative by day 28: " << by28

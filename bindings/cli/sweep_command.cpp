@@ -19,8 +19,8 @@ void print_sweep_table(std::ostream& out, const SweepResult& sweep) {
   int width = 28;
   for (const auto& name : sweep.endpoints) width = std::max(width, static_cast<int>(name.size()));
   char line[400];
-  std::snprintf(line, sizeof line, "%-*s %6s %7s  %-17s %9s %9s %9s  %8s %8s %9s %9s\n", width, "endpoint", "N", "power",
-                "95% CI", "diff", "SE pair", "SE indep", "P(enr)", "P(done)", "med.days", "screened");
+  std::snprintf(line, sizeof line, "%-*s %6s %7s  %-17s %9s %9s %9s  %8s %8s %9s %9s\n", width, "endpoint", "N",
+                "power", "95% CI", "diff", "SE pair", "SE indep", "P(enr)", "P(done)", "med.days", "screened");
   out << line;
   for (std::size_t e = 0; e < sweep.endpoints.size(); ++e) {
     for (const auto& p : sweep.points) {
@@ -67,9 +67,12 @@ int sweep_command(const std::vector<std::string>& args) {
   const SweepResult sweep = sweep_sample_sizes(scenario, sizes, {common.threads, !common.json});
   write_sweep(output, scenario, sweep, "vtrial.sweep");
   if (common.json) {
-    const Json out = {{"scenario", scenario.name}, {"trials", scenario.simulation.trials},
-                      {"seed", scenario.simulation.seed}, {"seconds", sweep.seconds},
-                      {"output", output},          {"sweep", sweep_json(sweep)}};
+    const Json out = {{"scenario", scenario.name},
+                      {"trials", scenario.simulation.trials},
+                      {"seed", scenario.simulation.seed},
+                      {"seconds", sweep.seconds},
+                      {"output", output},
+                      {"sweep", sweep_json(sweep)}};
     std::cout << json_line(out) << "\n";
   } else {
     std::cout << "vtrial sweep  scenario '" << scenario.name << "': " << scenario.simulation.trials

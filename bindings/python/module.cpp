@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "app/sample_size.hpp"
+#include "app/scenario_input.hpp"
 #include "app/simulation.hpp"
 #include "app/trial_plan.hpp"
-#include "app/scenario_input.hpp"
 #include "engine/settings.hpp"
 
 namespace py = pybind11;
@@ -58,7 +58,8 @@ std::string yaml_text(const py::handle& value, bool nested) {
     return s + "}";
   }
   if (py::isinstance<py::sequence>(value) || py::hasattr(value, "tolist")) {
-    const py::object items = py::hasattr(value, "tolist") ? value.attr("tolist")() : py::reinterpret_borrow<py::object>(value);
+    const py::object items =
+        py::hasattr(value, "tolist") ? value.attr("tolist")() : py::reinterpret_borrow<py::object>(value);
     std::string s = "[";
     bool first = true;
     for (const auto& v : items) {
@@ -182,11 +183,12 @@ py::dict sweep_dict(const SweepResult& sweep, const Scenario& scenario) {
       entry["difference_se_unpaired"] = p.difference_se_unpaired[e];
       power[py::str(sweep.endpoints[e])] = std::move(entry);
     }
-    points.append(py::dict("patients"_a = p.patients, "power"_a = std::move(power), "design"_a = design_dict(p.design)));
+    points.append(
+        py::dict("patients"_a = p.patients, "power"_a = std::move(power), "design"_a = design_dict(p.design)));
   }
-  return py::dict("endpoints"_a = sweep.endpoints, "points"_a = std::move(points), "trials"_a = scenario.simulation.trials,
-                  "seed"_a = scenario.simulation.seed, "scenario"_a = scenario.resolved_yaml,
-                  "seconds"_a = sweep.seconds, "threads"_a = sweep.threads);
+  return py::dict("endpoints"_a = sweep.endpoints, "points"_a = std::move(points),
+                  "trials"_a = scenario.simulation.trials, "seed"_a = scenario.simulation.seed,
+                  "scenario"_a = scenario.resolved_yaml, "seconds"_a = sweep.seconds, "threads"_a = sweep.threads);
 }
 
 // --- the functions --------------------------------------------------------------------------------
@@ -261,8 +263,9 @@ py::dict sample_size(const py::object& path, const std::string& endpoint, double
   if (minimum < 2 || maximum > 100000 || maximum < minimum)
     throw py::value_error("minimum and maximum must satisfy 2 <= minimum <= maximum <= 100000");
   if (criterion != "lower" && criterion != "estimate") throw py::value_error("criterion must be 'lower' or 'estimate'");
-  const SampleSizeSearch search{endpoint, target_power, step, minimum, maximum,
-                                criterion == "lower" ? PowerCriterion::lower_bound : PowerCriterion::estimate};
+  const SampleSizeSearch search{
+      endpoint, target_power, step,
+      minimum,  maximum,      criterion == "lower" ? PowerCriterion::lower_bound : PowerCriterion::estimate};
   const Scenario scenario = load(path, overrides, trials, seed);
   const SimulationOptions options = simulation_options(threads);
   SampleSizeResult found;

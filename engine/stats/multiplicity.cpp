@@ -7,16 +7,14 @@
 namespace vtrial {
 
 void holm_adjust(std::span<const double> p, std::span<double> adjusted, HolmWorkspace& workspace) {
-  if (adjusted.size() != p.size())
-    throw std::invalid_argument("holm_adjust: output size differs from input");
+  if (adjusted.size() != p.size()) throw std::invalid_argument("holm_adjust: output size differs from input");
   auto& order = workspace.order;
   order.resize(p.size());
   std::iota(order.begin(), order.end(), 0u);
   // Index tie-break instead of std::stable_sort, which allocates a buffer on every call;
   // tied p-values get identical adjusted values either way.
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return p[a] < p[b] || (p[a] == p[b] && a < b);
-  });
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return p[a] < p[b] || (p[a] == p[b] && a < b); });
   // Walking in sorted order reads each p before its slot is overwritten, so aliasing is safe:
   // position order[i] is written only at step i, after p[order[i]] was read.
   const double m = static_cast<double>(p.size());

@@ -31,8 +31,8 @@ class ParametricPatient final : public PatientModel {
   double weibull_scale_days_;  // control arm: S(t) = exp(-(t/scale)^shape)
   double inverse_shape_;
   double dropout_per_day_;
-  double mean_days_to_dropout_;          // 1 / dropout_per_day_ (infinite without dropout)
-  double screen_failure_scale_;          // -1 / log(screen-failure probability), for geometric draws
+  double mean_days_to_dropout_;  // 1 / dropout_per_day_ (infinite without dropout)
+  double screen_failure_scale_;  // -1 / log(screen-failure probability), for geometric draws
   // By arm: 1 / hazard ratio (1 for the control), and the NK change mean. Arms are random, so
   // a branch on the arm would mispredict; a table lookup does not.
   std::array<double, kMaxArms> inverse_hazard_multiplier_{};

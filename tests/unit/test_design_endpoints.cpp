@@ -228,9 +228,9 @@ TEST(DesignEndpoints, ResultNamesSayTheComparisonUnlessTwoArmDefault) {
     return testing::column_names(a.schema());
   };
   using V = std::vector<std::string>;
-  EXPECT_EQ(names(two, {{1, 0}}), (V{"os_p", "os_estimate", "os_reject", "primary_wins_p", "primary_wins_estimate",
-                                     "primary_wins_reject", "all_key_secondaries_win_p",
-                                     "all_key_secondaries_win_estimate", "all_key_secondaries_win_reject"}));
+  EXPECT_EQ(names(two, {{1, 0}}),
+            (V{"os_p", "os_estimate", "os_reject", "primary_wins_p", "primary_wins_estimate", "primary_wins_reject",
+               "all_key_secondaries_win_p", "all_key_secondaries_win_estimate", "all_key_secondaries_win_reject"}));
   // Two arms, but not the default comparison (the control as "treatment"): named.
   EXPECT_EQ(names(two, {{0, 1}})[0], "os_control_vs_il2_p");
   EXPECT_EQ(names(two, {{0, 1}})[3], "primary_wins_control_vs_il2_p");

@@ -224,14 +224,14 @@ TEST(RandomizationBlocks, OneToOneInFoursIsTheFirstVersionsSchemeExactly) {
 }
 
 TEST(RandomizationBlocks, InvalidBlocksThrow) {
-  EXPECT_THROW(BlockDesign({1, 1}, 5), std::invalid_argument);      // not a multiple of 2
-  EXPECT_THROW(BlockDesign({2, 1}, 4), std::invalid_argument);      // not a multiple of 3
-  EXPECT_THROW(BlockDesign({3, 2}, 6), std::invalid_argument);      // not a multiple of 5
+  EXPECT_THROW(BlockDesign({1, 1}, 5), std::invalid_argument);  // not a multiple of 2
+  EXPECT_THROW(BlockDesign({2, 1}, 4), std::invalid_argument);  // not a multiple of 3
+  EXPECT_THROW(BlockDesign({3, 2}, 6), std::invalid_argument);  // not a multiple of 5
   EXPECT_THROW(BlockDesign({1, 1}, 0), std::invalid_argument);
   EXPECT_THROW(BlockDesign({1, 1}, -4), std::invalid_argument);
-  EXPECT_THROW(BlockDesign({1, 1}, 1002), std::invalid_argument);   // a multiple, but > 1000
-  EXPECT_THROW(BlockDesign({1, 1001}, 1002), std::invalid_argument); // > 1000 though only 1002 arrangements
-  EXPECT_THROW(BlockDesign({1}, 4), std::invalid_argument);         // one arm is no randomization
+  EXPECT_THROW(BlockDesign({1, 1}, 1002), std::invalid_argument);     // a multiple, but > 1000
+  EXPECT_THROW(BlockDesign({1, 1001}, 1002), std::invalid_argument);  // > 1000 though only 1002 arrangements
+  EXPECT_THROW(BlockDesign({1}, 4), std::invalid_argument);           // one arm is no randomization
   // C(68, 34) = 2.845e19 > 2^64 - 1 = 1.845e19 (R: choose(68, 34), 2^64): too many to pick from.
   EXPECT_THROW(BlockDesign({1, 1}, 68), std::invalid_argument);
   EXPECT_THROW(BlockDesign({1, 1, 1}, 999), std::invalid_argument);

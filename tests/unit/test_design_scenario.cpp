@@ -34,11 +34,11 @@ std::string error_of(const std::string& yaml) {
   return "";
 }
 
-#define EXPECT_MESSAGE(yaml, ...)                                          \
-  do {                                                                     \
-    const std::string message = error_of(yaml);                            \
-    ASSERT_FALSE(message.empty()) << "read without error";                 \
-    for (const char* part : {__VA_ARGS__})                                 \
+#define EXPECT_MESSAGE(yaml, ...)                                                                 \
+  do {                                                                                            \
+    const std::string message = error_of(yaml);                                                   \
+    ASSERT_FALSE(message.empty()) << "read without error";                                        \
+    for (const char* part : {__VA_ARGS__})                                                        \
       EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message; \
   } while (0)
 
@@ -88,10 +88,10 @@ TEST(DesignScenario, ControlMarkMustBeOnExactlyOneArm) {
 }
 
 TEST(DesignScenario, ArmNamesAreUniqueIdentifiers) {
-  EXPECT_MESSAGE("arms:\n  - {name: control, control: true}\n  - {name: control}\n", "test.yaml:3:",
-                 "arms[1].name", "'control' is listed twice");
-  EXPECT_MESSAGE("arms:\n  - {name: control, control: true}\n  - {name: IL-2}\n", "test.yaml:3:",
-                 "arms[1].name", "lower-case", "got 'IL-2'");
+  EXPECT_MESSAGE("arms:\n  - {name: control, control: true}\n  - {name: control}\n", "test.yaml:3:", "arms[1].name",
+                 "'control' is listed twice");
+  EXPECT_MESSAGE("arms:\n  - {name: control, control: true}\n  - {name: IL-2}\n", "test.yaml:3:", "arms[1].name",
+                 "lower-case", "got 'IL-2'");
   EXPECT_MESSAGE("arms:\n  - {name: control, control: true}\n  - {name: 2nd}\n", "arms[1].name", "got '2nd'");
   EXPECT_MESSAGE("arms:\n  - {name: control, control: true}\n  - {ratio: 2}\n", "arms[1].name", "got ''");
 }
@@ -99,28 +99,31 @@ TEST(DesignScenario, ArmNamesAreUniqueIdentifiers) {
 TEST(DesignScenario, RatiosAndBlockSize) {
   EXPECT_MESSAGE(kArms + "randomization: {block_size: 6}\n", "test.yaml:9:", "randomization.block_size",
                  "not a multiple of 4, the sum of the ratios in lowest terms");
-  EXPECT_MESSAGE("arms:\n  - {name: control, control: true}\n  - {name: il2, ratio: 0}\n", "test.yaml:3:",
-                 "arms[1].ratio", "from 1 to 100", "got 0");
-  EXPECT_MESSAGE("arms:\n  - {name: control, control: true}\n  - {name: il2, ratio: 2}\nrandomization: {block_size: 4}\n",
-                 "randomization.block_size", "not a multiple of 3");
+  EXPECT_MESSAGE("arms:\n  - {name: control, control: true}\n  - {name: il2, ratio: 0}\n",
+                 "test.yaml:3:", "arms[1].ratio", "from 1 to 100", "got 0");
+  EXPECT_MESSAGE(
+      "arms:\n  - {name: control, control: true}\n  - {name: il2, ratio: 2}\nrandomization: {block_size: 4}\n",
+      "randomization.block_size", "not a multiple of 3");
   // 50:50 is 1:1: its default block is four, and a block of 100 is not needed.
-  const Scenario halves = testing::scenario_from_yaml(
-      "arms:\n  - {name: control, control: true, ratio: 50}\n  - {name: il2, ratio: 50}\n");
+  const Scenario halves =
+      testing::scenario_from_yaml("arms:\n  - {name: control, control: true, ratio: 50}\n  - {name: il2, ratio: 50}\n");
   EXPECT_EQ(halves.block_size, 4);
   // A default block the ratios cannot fit is blamed on the arms, not on the unwritten key.
-  EXPECT_MESSAGE("arms:\n  - {name: control, control: true, ratio: 100}\n  - {name: a, ratio: 99}\n"
-                 "  - {name: b, ratio: 97}\n  - {name: c, ratio: 89}\n  - {name: d, ratio: 83}\n"
-                 "  - {name: e, ratio: 79}\n  - {name: f, ratio: 73}\n  - {name: g, ratio: 71}\n"
-                 "  - {name: h, ratio: 67}\n  - {name: i, ratio: 61}\n  - {name: j, ratio: 59}\n"
-                 "  - {name: k, ratio: 53}\n",
-                 "arms", "use smaller ratios");
+  EXPECT_MESSAGE(
+      "arms:\n  - {name: control, control: true, ratio: 100}\n  - {name: a, ratio: 99}\n"
+      "  - {name: b, ratio: 97}\n  - {name: c, ratio: 89}\n  - {name: d, ratio: 83}\n"
+      "  - {name: e, ratio: 79}\n  - {name: f, ratio: 73}\n  - {name: g, ratio: 71}\n"
+      "  - {name: h, ratio: 67}\n  - {name: i, ratio: 61}\n  - {name: j, ratio: 59}\n"
+      "  - {name: k, ratio: 53}\n",
+      "arms", "use smaller ratios");
 }
 
 const std::string kThreeArmEndpoint = kArms + "endpoints:\n  - ";  // the item is on line 10
 
 TEST(DesignScenario, UnknownTestListsTheRegistry) {
-  EXPECT_MESSAGE(kThreeArmEndpoint + "{name: e, outcome: nk_change, test: ttest}\n", "test.yaml:10:",
-                 "endpoints[0].test", "logrank, cox_wald, cox_lr, welch_t, wilcoxon, fisher", "'ttest'");
+  EXPECT_MESSAGE(kThreeArmEndpoint + "{name: e, outcome: nk_change, test: ttest}\n",
+                 "test.yaml:10:", "endpoints[0].test", "logrank, cox_wald, cox_lr, welch_t, wilcoxon, fisher",
+                 "'ttest'");
 }
 
 TEST(DesignScenario, TestMustReadTheOutcomesKindOfData) {
@@ -138,8 +141,8 @@ TEST(DesignScenario, TestMustReadTheOutcomesKindOfData) {
 }
 
 TEST(DesignScenario, UnknownOutcomeListsTheDeclaredOutcomes) {
-  EXPECT_MESSAGE(kThreeArmEndpoint + "{name: e, outcome: viral_load, test: logrank}\n", "test.yaml:10:",
-                 "endpoints[0].outcome", "time_to_negative, nk_change, dropped_out", "'viral_load'");
+  EXPECT_MESSAGE(kThreeArmEndpoint + "{name: e, outcome: viral_load, test: logrank}\n",
+                 "test.yaml:10:", "endpoints[0].outcome", "time_to_negative, nk_change, dropped_out", "'viral_load'");
 }
 
 TEST(DesignScenario, ComparisonsNameTwoDifferentArms) {

@@ -12,23 +12,22 @@
 //                                   asP  2.311835304 2.288140573 2.288409986
 // These agree with the published Lan-DeMets values (OBF-type 4.877, 3.357, 2.680, 2.290,
 // 2.031; Pocock-type 2.438, 2.427, 2.410, 2.397, 2.386; K = 2: 2.963, 1.969).
-#include "engine/stats/group_sequential.hpp"
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include <gtest/gtest.h>
+#include "engine/stats/group_sequential.hpp"
 
 namespace {
 
 using vtrial::SpendingFunction;
 
-void expect_boundaries(const std::vector<double>& t, SpendingFunction f,
-                       const std::vector<double>& expected, double tolerance = 5e-7) {
+void expect_boundaries(const std::vector<double>& t, SpendingFunction f, const std::vector<double>& expected,
+                       double tolerance = 5e-7) {
   const auto b = vtrial::efficacy_boundaries(t, 0.05, f);
   ASSERT_EQ(b.z.size(), expected.size());
-  for (std::size_t k = 0; k < expected.size(); ++k)
-    EXPECT_NEAR(b.z[k], expected[k], tolerance) << "look " << k;
+  for (std::size_t k = 0; k < expected.size(); ++k) EXPECT_NEAR(b.z[k], expected[k], tolerance) << "look " << k;
 }
 
 TEST(GroupSequential, OBrienFlemingTypeFiveLooks) {
@@ -43,10 +42,8 @@ TEST(GroupSequential, PocockTypeFiveLooks) {
 
 TEST(GroupSequential, TwoLooksAndUnequalSpacing) {
   expect_boundaries({0.5, 1.0}, SpendingFunction::obrien_fleming, {2.962588043, 1.968595646});
-  expect_boundaries({0.3, 0.65, 1.0}, SpendingFunction::obrien_fleming,
-                    {3.928572543, 2.547899552, 1.989697553});
-  expect_boundaries({0.3, 0.65, 1.0}, SpendingFunction::pocock,
-                    {2.311835304, 2.288140573, 2.288409986});
+  expect_boundaries({0.3, 0.65, 1.0}, SpendingFunction::obrien_fleming, {3.928572543, 2.547899552, 1.989697553});
+  expect_boundaries({0.3, 0.65, 1.0}, SpendingFunction::pocock, {2.311835304, 2.288140573, 2.288409986});
 }
 
 // The four designs whose boundaries `vtrial run` reports as design.looks (tests/e2e/
@@ -109,8 +106,7 @@ TEST(GroupSequential, NominalLevelsMatchRpactStageLevels) {
 //   0.05*log(1+(exp(1)-1)*t)
 //   [1] 0.01476972645602 0.02615685818058 0.03542565334312 0.04324198625816
 TEST(GroupSequential, SpendingFunctions) {
-  const double obf[] = {1.077742525890e-06, 7.883035133824e-04, 7.616126621979e-03,
-                        2.442358069290e-02};
+  const double obf[] = {1.077742525890e-06, 7.883035133824e-04, 7.616126621979e-03, 2.442358069290e-02};
   const double poc[] = {0.01476972645602, 0.02615685818058, 0.03542565334312, 0.04324198625816};
   for (int k = 0; k < 4; ++k) {
     const double t = 0.2 * (k + 1);

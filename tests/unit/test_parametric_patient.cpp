@@ -6,8 +6,8 @@
 #include <cstring>
 #include <vector>
 
-#include "models/parametric/parametric_patient.hpp"
 #include "design/randomization.hpp"
+#include "models/parametric/parametric_patient.hpp"
 #include "models/stream_purpose.hpp"
 #include "models/trial_simulator.hpp"
 #include "models/visit_schedule.hpp"

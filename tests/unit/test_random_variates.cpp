@@ -15,10 +15,10 @@
 #include <functional>
 #include <vector>
 
+#include "design/randomization.hpp"
 #include "engine/random_stream.hpp"
 #include "engine/random_variates.hpp"
 #include "models/parametric/parametric_patient.hpp"
-#include "design/randomization.hpp"
 #include "models/stream_purpose.hpp"
 #include "scenario_fixture.hpp"
 

@@ -15,10 +15,9 @@ class FisherTest final : public HypothesisTest {
   TestResult run(const TwoSampleData& d) override {
     const double p =
         fisher_exact_test(d.treatment_successes, d.treatment_trials, d.control_successes, d.control_trials);
-    const double diff = d.control_trials && d.treatment_trials
-                            ? double(d.treatment_successes) / d.treatment_trials -
-                                  double(d.control_successes) / d.control_trials
-                            : std::numeric_limits<double>::quiet_NaN();
+    const double diff = d.control_trials && d.treatment_trials ? double(d.treatment_successes) / d.treatment_trials -
+                                                                     double(d.control_successes) / d.control_trials
+                                                               : std::numeric_limits<double>::quiet_NaN();
     return {p, diff};
   }
   std::unique_ptr<HypothesisTest> clone() const override { return std::make_unique<FisherTest>(*this); }

@@ -1,9 +1,10 @@
 // Log-rank test (hypergeometric variance with ties, as R's survdiff); estimate: the O/E hazard
 // ratio exp(O-E / V), treatment vs control.
+#include "engine/stats/logrank.hpp"
+
 #include <cmath>
 
 #include "engine/stats/hypothesis/hypothesis_test.hpp"
-#include "engine/stats/logrank.hpp"
 
 namespace vtrial {
 namespace {

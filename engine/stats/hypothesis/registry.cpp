@@ -21,8 +21,8 @@ struct Entry {
 };
 
 constexpr Entry kRegistry[] = {
-    {"logrank", make_logrank_test},   {"cox_wald", make_cox_wald_test}, {"cox_lr", make_cox_lr_test},
-    {"welch_t", make_welch_t_test},   {"wilcoxon", make_wilcoxon_test}, {"fisher", make_fisher_test},
+    {"logrank", make_logrank_test}, {"cox_wald", make_cox_wald_test}, {"cox_lr", make_cox_lr_test},
+    {"welch_t", make_welch_t_test}, {"wilcoxon", make_wilcoxon_test}, {"fisher", make_fisher_test},
 };
 
 }  // namespace

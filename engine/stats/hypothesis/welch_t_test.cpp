@@ -1,6 +1,7 @@
 // Welch's unequal-variance t test; estimate: mean difference, treatment minus control.
-#include "engine/stats/hypothesis/hypothesis_test.hpp"
 #include "engine/stats/welch_t.hpp"
+
+#include "engine/stats/hypothesis/hypothesis_test.hpp"
 
 namespace vtrial {
 namespace {
