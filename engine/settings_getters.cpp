@@ -1,0 +1,200 @@
+// The typed getters of Settings: each checks its key's value (or takes the fallback) and
+// records the resolved value.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <sstream>
+
+#include "engine/calendar_date.hpp"
+#include "engine/settings.hpp"
+#include "engine/settings_detail.hpp"
+
+namespace vtrial {
+
+using namespace settings_detail;
+
+Range Range::at_least(double lo) { return {lo, std::numeric_limits<double>::infinity(), false, false}; }
+Range Range::positive() { return {0.0, std::numeric_limits<double>::infinity(), true, false}; }
+Range Range::probability() { return {0.0, 1.0, false, false}; }
+Range Range::open_unit() { return {0.0, 1.0, true, true}; }
+
+bool Range::contains(double x) const {
+  if (std::isnan(x)) return false;
+  const bool above = low_open ? x > low : x >= low;
+  const bool below = high_open ? x < high : x <= high;
+  return above && below && std::isfinite(x);
+}
+
+std::string Range::describe() const {
+  if (std::isinf(high) && std::isinf(low)) return "a finite number";
+  if (std::isinf(high)) return std::string("a number ") + (low_open ? "> " : ">= ") + format_number(low);
+  return std::string("a number in ") + (low_open ? "(" : "[") + format_number(low) + ", " + format_number(high) +
+         (high_open ? ")" : "]");
+}
+
+double Settings::real(const std::string& path, double fallback, const Range& range) {
+  const YAML::Node node = find(path);
+  double value = fallback;
+  if (node.IsDefined() && !node.IsNull()) {
+    bool ok = node.IsScalar();
+    if (ok) {
+      const std::string& s = node.Scalar();
+      const char* end = s.data() + s.size();
+      auto [ptr, ec] = std::from_chars(s.data(), end, value);
+      ok = ec == std::errc() && ptr == end;
+    }
+    if (!ok) fail(path, "expected " + range.describe() + ", got " + node_kind(node));
+  }
+  if (!range.contains(value)) fail(path, "expected " + range.describe() + ", got " + format_number(value));
+  record(path, exact_number(value));
+  return value;
+}
+
+std::optional<double> Settings::optional_real(const std::string& path, const Range& range) {
+  if (has(path)) return real(path, 0, range);
+  std::string prefix;
+  for (const auto& part : split_path(path)) {
+    prefix = prefix.empty() ? part : prefix + "." + part;
+    read_.insert(prefix);
+  }
+  return std::nullopt;
+}
+
+std::int64_t Settings::integer(const std::string& path, std::int64_t fallback, std::int64_t low, std::int64_t high) {
+  const YAML::Node node = find(path);
+  std::int64_t value = fallback;
+  const std::string accepted = "an integer from " + std::to_string(low) + " to " + std::to_string(high);
+  if (node.IsDefined() && !node.IsNull()) {
+    bool ok = node.IsScalar();
+    if (ok) {
+      const std::string& s = node.Scalar();
+      const char* end = s.data() + s.size();
+      auto [ptr, ec] = std::from_chars(s.data(), end, value);
+      ok = ec == std::errc() && ptr == end;
+    }
+    if (!ok) fail(path, "expected " + accepted + ", got " + node_kind(node));
+  }
+  if (value < low || value > high) fail(path, "expected " + accepted + ", got " + std::to_string(value));
+  record(path, YAML::Node(value));
+  return value;
+}
+
+bool Settings::boolean(const std::string& path, bool fallback) {
+  const YAML::Node node = find(path);
+  bool value = fallback;
+  if (node.IsDefined() && !node.IsNull()) {
+    const std::string s = node.IsScalar() ? node.Scalar() : "";
+    if (s == "true")
+      value = true;
+    else if (s == "false")
+      value = false;
+    else
+      fail(path, "expected true or false, got " + node_kind(node));
+  }
+  record(path, YAML::Node(value));
+  return value;
+}
+
+std::string Settings::choice(const std::string& path, const std::string& fallback,
+                             const std::vector<std::string>& accepted) {
+  const YAML::Node node = find(path);
+  std::string value = fallback;
+  std::string list;
+  for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
+  if (node.IsDefined() && !node.IsNull()) {
+    if (!node.IsScalar()) fail(path, "expected one of: " + list + "; got " + node_kind(node));
+    value = node.Scalar();
+  }
+  if (std::find(accepted.begin(), accepted.end(), value) == accepted.end())
+    fail(path, "expected one of: " + list + "; got '" + value + "'");
+  record(path, YAML::Node(value));
+  return value;
+}
+
+std::string Settings::text(const std::string& path, const std::string& fallback) {
+  const YAML::Node node = find(path);
+  std::string value = fallback;
+  if (node.IsDefined() && !node.IsNull()) {
+    if (!node.IsScalar()) fail(path, "expected text, got " + node_kind(node));
+    value = node.Scalar();
+  }
+  record(path, YAML::Node(value));
+  return value;
+}
+
+std::vector<double> Settings::real_list(const std::string& path, const std::vector<double>& fallback,
+                                        const Range& range) {
+  const YAML::Node node = find(path);
+  std::vector<double> values = fallback;
+  if (node.IsDefined() && !node.IsNull()) {
+    values.clear();
+    const auto parse = [&](const YAML::Node& item) {
+      double value = 0;
+      bool ok = item.IsScalar();
+      if (ok) {
+        const std::string& s = item.Scalar();
+        auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+        ok = ec == std::errc() && ptr == s.data() + s.size();
+      }
+      if (!ok) fail(path, "expected a list of " + range.describe() + ", got " + node_kind(item));
+      values.push_back(value);
+    };
+    if (node.IsSequence())
+      for (const auto& item : node) parse(item);
+    else
+      parse(node);
+  }
+  YAML::Node out(YAML::NodeType::Sequence);
+  for (double v : values) {
+    if (!range.contains(v)) fail(path, "expected a list of " + range.describe() + ", got " + format_number(v));
+    out.push_back(exact_number(v));
+  }
+  out.SetStyle(YAML::EmitterStyle::Flow);
+  record(path, out);
+  return values;
+}
+
+std::vector<std::string> Settings::text_list(const std::string& path, const std::vector<std::string>& fallback,
+                                             const std::vector<std::string>& accepted) {
+  const YAML::Node node = find(path);
+  std::vector<std::string> values = fallback;
+  std::string list;
+  for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
+  if (node.IsDefined() && !node.IsNull()) {
+    values.clear();
+    const auto parse = [&](const YAML::Node& item) {
+      if (!item.IsScalar()) fail(path, "expected a list of names, got " + node_kind(item));
+      values.push_back(item.Scalar());
+    };
+    if (node.IsSequence())
+      for (const auto& item : node) parse(item);
+    else
+      parse(node);
+  }
+  YAML::Node out(YAML::NodeType::Sequence);
+  for (const auto& v : values) {
+    if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), v) == accepted.end())
+      fail(path, "expected names from: " + list + "; got '" + v + "'");
+    out.push_back(v);
+  }
+  out.SetStyle(YAML::EmitterStyle::Flow);
+  record(path, out);
+  return values;
+}
+
+std::int64_t Settings::date(const std::string& path, const std::string& fallback) {
+  const YAML::Node node = find(path);
+  std::string value = fallback;
+  if (node.IsDefined() && !node.IsNull()) {
+    if (!node.IsScalar()) fail(path, "expected a date YYYY-MM-DD, got " + node_kind(node));
+    value = node.Scalar();
+  }
+  std::int64_t days = 0;
+  if (!parse_date(value, days)) fail(path, "expected a date YYYY-MM-DD, got '" + value + "'");
+  record(path, YAML::Node(value));
+  return days;
+}
+
+}  // namespace vtrial
