@@ -15,6 +15,8 @@
 #include <span>
 #include <stdexcept>
 
+#include "engine/output_target.hpp"
+
 namespace vtrial {
 
 struct Hdf5Output::File {
@@ -132,6 +134,8 @@ void remove_uncommitted_outputs() noexcept {
 }
 
 Hdf5Output::Hdf5Output(std::string final_path) : final_path_(std::move(final_path)) {
+  H5::Exception::dontPrint();
+  check_output_target(final_path_);
   const std::filesystem::path target(final_path_);
   temp_path_ =
       (target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
@@ -323,6 +327,7 @@ void Hdf5Output::commit() {
     throw std::runtime_error("cannot finish writing " + temp_path_ + ": " + e.getDetailMsg());
   }
   std::error_code ec;
+  check_output_target(final_path_);  // again: something may have appeared there during the run
   std::filesystem::rename(temp_path_, final_path_, ec);
   if (ec) throw std::runtime_error("cannot rename " + temp_path_ + " to " + final_path_ + ": " + ec.message());
   committed_ = true;

@@ -46,6 +46,9 @@ bool parse_command_line(const std::vector<std::string>& args, const std::string&
   if (c.threads < 0) throw UsageError{"--threads must be 0 (all cores) or a positive number"};
   if (vm.count("trials")) c.overrides.trials = c.trials_text;
   if (vm.count("seed")) c.overrides.seed = c.seed_text;
+  // An empty --output is a mistake (an unset shell variable, say), not a request for the default.
+  if (vm.count("output") && c.output.empty())
+    throw UsageError{"--output is empty; give a file name, or leave --output out for <scenario name>.h5"};
   return true;
 }
 

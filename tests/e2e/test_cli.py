@@ -38,6 +38,13 @@ def read_group(path, group):
         return {name: f[group][name][()] for name in f[group]}
 
 
+def earlier_result(vtrial_bin, scenario, path):
+    """A real earlier result at `path` (only vtrial's own files may be replaced); its bytes."""
+    subprocess.run([vtrial_bin, "run", scenario, "--set", "model=parametric", "--trials", "5", "-o", str(path),
+                    "--json"], check=True, capture_output=True, timeout=120)
+    return path.read_bytes()
+
+
 def leftover_temp_files(directory):
     return sorted(p.name for p in Path(directory).iterdir() if p.name.startswith(".") and ".tmp." in p.name)
 
@@ -244,7 +251,7 @@ def test_interrupted_run_leaves_no_temp_file(vtrial_bin, scenario, tmp_path, sig
     import time
 
     existing = tmp_path / "keep.h5"
-    existing.write_bytes(b"a good earlier result")
+    before = earlier_result(vtrial_bin, scenario, existing)
     proc = subprocess.Popen([vtrial_bin, "run", scenario, "--set", "model=parametric", "--trials", "5000000",
                              "--threads", "1", "-o", str(existing), "--json"], cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -255,7 +262,7 @@ def test_interrupted_run_leaves_no_temp_file(vtrial_bin, scenario, tmp_path, sig
     proc.send_signal(getattr(signal, signal_name))
     proc.wait(timeout=30)
     assert proc.returncode == -getattr(signal, signal_name)  # died of the signal, as the shell expects
-    assert existing.read_bytes() == b"a good earlier result"
+    assert existing.read_bytes() == before
     assert leftover_temp_files(tmp_path) == []
 
 
@@ -287,7 +294,7 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(vtrial_bin, scenario, tmp_
     import signal
 
     existing = tmp_path / "keep.h5"
-    existing.write_bytes(b"a good earlier result")
+    before = earlier_result(vtrial_bin, scenario, existing)
 
     def limit_file_size():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -300,17 +307,17 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(vtrial_bin, scenario, tmp_
         assert proc.returncode == 1, (proc.returncode, proc.stderr)
         assert "cannot write" in proc.stderr and "keep.h5" in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr  # one line, no HDF5 stack dump
-        assert existing.read_bytes() == b"a good earlier result"
+        assert existing.read_bytes() == before
         assert leftover_temp_files(tmp_path) == []
 
 
-def test_bad_set_value_is_named(vtrial, scenario, tmp_path):
+def test_bad_set_value_is_named(vtrial, vtrial_bin, scenario, tmp_path):
     existing = tmp_path / "keep.h5"
-    existing.write_bytes(b"not really hdf5, but must survive")
+    before = earlier_result(vtrial_bin, scenario, existing)
     proc = vtrial("run", scenario, "--trials", 50, "--set", "trial.patients=abc", "-o", existing)
     assert proc.returncode != 0
     assert "--set trial.patients=abc" in proc.stderr and "trial.patients" in proc.stderr, proc.stderr
-    assert existing.read_bytes() == b"not really hdf5, but must survive"
+    assert existing.read_bytes() == before
     proc = vtrial("run", scenario, "--trials", 50, "--set", "trial.patiens=60", "-o", existing)
     assert proc.returncode != 0
     assert "--set trial.patiens=60" in proc.stderr and "did you mean 'patients'" in proc.stderr, proc.stderr
@@ -439,3 +446,48 @@ def test_design_enrollment_quantiles_match_numpy(vtrial, scenario, tmp_path, tri
     want = np.quantile(days, [0.1, 0.5, 0.9])
     got = [design[k][0] for k in ("enrollment_days_p10", "median_enrollment_days", "enrollment_days_p90")]
     assert np.allclose(got, want, rtol=1e-13, atol=0), (got, want)
+
+
+# --- what --output may replace ------------------------------------------------------------------
+
+def test_output_replaces_only_vtrials_own_files(vtrial, vtrial_bin, scenario, tmp_path):
+    # Only an absent path or an earlier vtrial result may become the output. A device, a
+    # directory, a pipe, a symbolic link, the scenario itself or any other file is refused
+    # before anything is simulated, and stays as it was. (No test passes /dev/null: on the
+    # first version, as root, that replaced the device; a FIFO stands in for a device here.)
+    import os
+    import stat
+
+    own = tmp_path / "own.h5"
+    earlier_result(vtrial_bin, scenario, own)
+    proc = vtrial("run", scenario, "--set", "model=parametric", "--trials", 7, "-o", own, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["trials"] == 7
+
+    copy = tmp_path / "scenario.yaml"
+    copy.write_text(Path(scenario).read_text())
+    text = copy.read_text()
+    other = tmp_path / "notes.h5"
+    other.write_bytes(b"somebody's notes")
+    directory = tmp_path / "adir"
+    directory.mkdir()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.h5"
+    link.symlink_to(own)
+    for target, why in [(copy, "not a vtrial result file"), (other, "not a vtrial result file"),
+                        (directory, "directory"), (fifo, "not a regular file"), (link, "symbolic link")]:
+        proc = vtrial("run", copy, "--set", "model=parametric", "--trials", 5, "-o", target)
+        assert proc.returncode == 1, (target, proc.stdout, proc.stderr)
+        assert f"refusing to replace {target}" in proc.stderr and why in proc.stderr, proc.stderr
+    assert copy.read_text() == text
+    assert other.read_bytes() == b"somebody's notes"
+    assert directory.is_dir() and stat.S_ISFIFO(os.stat(fifo).st_mode) and link.is_symlink()
+    for target, why in [("-", "not a stream"), ("", "empty")]:
+        proc = vtrial("run", copy, "--set", "model=parametric", "--trials", 5, "-o", target)
+        assert proc.returncode in (1, 2) and why in proc.stderr, (target, proc.returncode, proc.stderr)
+    proc = vtrial("sweep", copy, "--set", "model=parametric", "--trials", 5, "--patients", "20,40", "-o", copy)
+    assert proc.returncode == 1 and "refusing to replace" in proc.stderr, proc.stderr
+    assert copy.read_text() == text
+    assert leftover_temp_files(tmp_path) == []
+

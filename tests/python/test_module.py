@@ -319,7 +319,9 @@ def test_failed_write_is_an_exception_and_the_session_exits_cleanly(scenario, tm
     # interpreter must still exit with its own status afterwards (HDF5 1.10 used to segfault in
     # its exit clean-up on the abandoned file: status 139).
     out = tmp_path / "result.h5"
-    out.write_bytes(b"earlier result")
+    subprocess.run([os.environ["VTRIAL_BIN"], "run", scenario, "--set", "model=parametric", "--trials", "5",
+                    "-o", str(out), "--json"], check=True, capture_output=True, timeout=120)
+    before = out.read_bytes()  # a real earlier result: only vtrial's own files may be replaced
     code = f"""
 import resource, signal, sys
 import vtrial
@@ -336,5 +338,5 @@ print("no error")
                           env=os.environ.copy())
     assert proc.returncode == 3, (proc.returncode, proc.stdout, proc.stderr)
     assert "raised: cannot write" in proc.stdout and "result.h5" in proc.stdout
-    assert out.read_bytes() == b"earlier result"
+    assert out.read_bytes() == before
     assert not [p.name for p in tmp_path.iterdir() if ".tmp." in p.name]
