@@ -77,8 +77,14 @@ std::vector<std::int64_t> parse_sample_sizes(const std::string& text) {
                step = parse_count(parts[2], text);
     if (step <= 0 || last < first)
       throw std::invalid_argument("--patients " + text + ": need first <= last and a positive step");
-    for (auto n = first; n <= last; n += step) sizes.push_back(n);
+    // Checked before any size is made, so neither n += step nor the list can run away.
+    if (first < 2 || last > 100000)
+      throw std::invalid_argument("--patients " + text + ": every sample size must be from 2 to 100000");
+    if ((last - first) / step >= 200) throw std::invalid_argument("--patients " + text + ": at most 200 sample sizes");
+    for (std::int64_t i = 0; i <= (last - first) / step; ++i) sizes.push_back(first + i * step);
   } else {
+    if (std::count(text.begin(), text.end(), ',') >= 200)
+      throw std::invalid_argument("--patients: at most 200 sample sizes");
     std::stringstream in(text);
     for (std::string part; std::getline(in, part, ',');) sizes.push_back(parse_count(part, text));
   }
@@ -113,6 +119,10 @@ SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_
 SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSearch& search,
                                   const SimulationOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  // Bounded so that the grid arithmetic below cannot overflow and N stays a valid trial size.
+  if (search.step < 1 || search.step > 100000 || search.minimum < 2 || search.maximum > 100000 ||
+      search.maximum < search.minimum)
+    throw std::invalid_argument("sample-size search: need 1 <= step <= 100000 and 2 <= min <= max <= 100000");
   const TrialPlan plan(scenario);
   const auto& endpoints = plan.power_names();
   const auto e =
@@ -123,8 +133,11 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
     throw std::invalid_argument("--endpoint " + search.endpoint + ": not an endpoint of this scenario; choose from " +
                                 list);
   }
+  // N on the grid minimum + k step, never above the largest grid point not above the maximum
+  // (the command line keeps step, minimum and maximum within 1..100000, so nothing overflows).
+  const std::int64_t last_on_grid = search.minimum + (search.maximum - search.minimum) / search.step * search.step;
   const auto on_grid = [&](std::int64_t n) {
-    return search.minimum + (n - search.minimum + search.step - 1) / search.step * search.step;
+    return std::min(last_on_grid, search.minimum + (n - search.minimum + search.step - 1) / search.step * search.step);
   };
   std::map<std::int64_t, std::pair<ResultTable, SweepPoint>> evaluated;
   const auto meets = [&](std::int64_t n) {
@@ -140,12 +153,13 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
   // Bracket: lo fails (or is below the minimum), hi meets.
   std::int64_t lo = search.minimum - search.step, hi = search.minimum;
   while (!meets(hi)) {
-    if (hi >= search.maximum)
+    if (hi >= last_on_grid)
       throw std::runtime_error("the target power " + std::to_string(search.target_power) + " for " + search.endpoint +
-                               " is not reached at the maximum of " + std::to_string(search.maximum) +
-                               " patients (raise --max, or check the effect size)");
+                               " is not reached at " + std::to_string(last_on_grid) +
+                               " patients, the largest N on the grid not above --max " +
+                               std::to_string(search.maximum) + " (raise --max, or check the effect size)");
     lo = hi;
-    hi = std::min(on_grid(2 * hi), on_grid(search.maximum));
+    hi = on_grid(2 * hi);
   }
   while (hi - lo > search.step) {
     const std::int64_t mid = on_grid(lo + (hi - lo) / 2);

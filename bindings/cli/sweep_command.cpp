@@ -104,7 +104,7 @@ int samplesize_command(const std::vector<std::string>& args) {
                           common))
     return 0;
   if (!(search.target_power > 0 && search.target_power < 1)) throw UsageError{"--target-power must be in (0, 1)"};
-  if (search.step < 1) throw UsageError{"--step must be a positive whole number"};
+  if (search.step < 1 || search.step > 100000) throw UsageError{"--step must be a whole number from 1 to 100000"};
   if (search.minimum < 2 || search.maximum > 100000 || search.maximum < search.minimum)
     throw UsageError{"--min and --max must satisfy 2 <= min <= max <= 100000"};
   if (criterion != "lower" && criterion != "estimate") throw UsageError{"--criterion must be 'lower' or 'estimate'"};

@@ -259,7 +259,7 @@ py::dict sample_size(const py::object& path, const std::string& endpoint, double
                      const py::object& overrides, const py::object& trials, const py::object& seed, int threads) {
   // The same checks as `vtrial samplesize`.
   if (!(target_power > 0 && target_power < 1)) throw py::value_error("target_power must be in (0, 1)");
-  if (step < 1) throw py::value_error("step must be a positive whole number");
+  if (step < 1 || step > 100000) throw py::value_error("step must be a whole number from 1 to 100000");
   if (minimum < 2 || maximum > 100000 || maximum < minimum)
     throw py::value_error("minimum and maximum must satisfy 2 <= minimum <= maximum <= 100000");
   if (criterion != "lower" && criterion != "estimate") throw py::value_error("criterion must be 'lower' or 'estimate'");

@@ -491,3 +491,28 @@ def test_output_replaces_only_vtrials_own_files(vtrial, vtrial_bin, scenario, tm
     assert copy.read_text() == text
     assert leftover_temp_files(tmp_path) == []
 
+
+
+# --- size searches stay bounded -----------------------------------------------------------------
+
+def test_size_searches_refuse_runaway_grids(vtrial, scenario, tmp_path):
+    # Issue 16, class 3: a step near 2^63 overflowed the grid arithmetic (an endless loop); a
+    # maximum off the grid let the search report an N above it; a huge sweep range built its
+    # list of sizes before counting them. Each is now refused at once or stays within --max.
+    for step in ("9223372036854775807", "100001", "0"):
+        proc = vtrial("samplesize", scenario, "--set", "model=parametric", "--trials", 50, "--step", step,
+                      "-o", tmp_path / "s.h5")
+        assert proc.returncode == 2 and "--step" in proc.stderr, (step, proc.stderr)
+    for patients in ("2:9223372036854775807:1", "2:100000:1", ",".join(["50"] * 201)):
+        proc = vtrial("sweep", scenario, "--set", "model=parametric", "--trials", 50, "--patients", patients,
+                      "-o", tmp_path / "w.h5")
+        assert proc.returncode == 2 and "--patients" in proc.stderr, (patients[:40], proc.stderr)
+    proc = vtrial("samplesize", scenario, "--set", "model=parametric", "--set", "parametric.il2.hazard_ratio=3",
+                  "--trials", 200, "--min", 10, "--max", 45, "--step", 10, "--target-power", "0.3",
+                  "--criterion", "estimate", "-o", tmp_path / "s.h5", "--json")
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout)
+    assert found["patients"] <= 40 and all(p["patients"] <= 40 for p in found["evaluated"]), found
+    proc = vtrial("samplesize", scenario, "--set", "model=parametric", "--trials", 100, "--min", 10, "--max", 45,
+                  "--step", 10, "--target-power", "0.999", "-o", tmp_path / "s.h5")
+    assert proc.returncode == 1 and "not reached at 40 patients" in proc.stderr, proc.stderr
