@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <optional>
@@ -20,6 +21,9 @@ Settings::Settings(YAML::Node root, std::string source) : root_(std::move(root))
 }
 
 Settings Settings::from_file(const std::string& path) {
+  // A directory opens as a stream on Linux and reads as empty: every key would be a default.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw SettingsError(path + ": is a directory, not a scenario file");
   std::ifstream in(path);
   if (!in) throw SettingsError(path + ": cannot open scenario file");
   std::stringstream text;
@@ -29,7 +33,12 @@ Settings Settings::from_file(const std::string& path) {
 
 Settings Settings::from_string(const std::string& yaml_text, const std::string& source_name) {
   try {
-    return Settings(YAML::Load(yaml_text), source_name);
+    // A second document (after "---") would otherwise be dropped unread.
+    const std::vector<YAML::Node> documents = YAML::LoadAll(yaml_text);
+    if (documents.size() > 1)
+      throw SettingsError(source_name + ": holds " + std::to_string(documents.size()) +
+                          " YAML documents (separated by ---); a scenario is one");
+    return Settings(documents.empty() ? YAML::Node() : documents.front(), source_name);
   } catch (const YAML::Exception& e) {
     throw SettingsError(source_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                         ": not valid YAML: " + e.msg);
@@ -213,6 +222,12 @@ void Settings::check_unread(const YAML::Node& node, const std::string& prefix) c
                           (prefix.empty() ? "" : " under '" + shown(prefix) + "'") + ", got " + node_kind(entry.first));
     const std::string key = entry.first.as<std::string>();
     const std::string path = prefix.empty() ? key : prefix + "." + key;
+    // Paths join keys with '.', so a dotted key would pass for the nested one it spells and be
+    // ignored, its section's default used instead.
+    if (key.find('.') != std::string::npos)
+      throw SettingsError(
+          location_of_key(prefix, entry.first) + ": key '" + key +
+          "' contains '.'; nest it instead (e.g. trial: {patients: 120}); only --set takes dotted paths");
     if (!seen.insert(key).second)
       throw SettingsError(location_of_key(path, entry.first) + ": key '" + shown(path) + "' is given twice");
     if (read_.count(path) == 0) {
