@@ -60,12 +60,25 @@ int main(int argc, char** argv) {
   }
   const std::vector<std::string> rest(all.begin() + 1, all.end());
   try {
-    if (all[0] == "run") return vtrial::cli::run_command(rest);
-    if (all[0] == "validate") return vtrial::cli::validate_command(rest);
-    if (all[0] == "sweep") return vtrial::cli::sweep_command(rest);
-    if (all[0] == "samplesize") return vtrial::cli::samplesize_command(rest);
-    std::cerr << "vtrial: unknown command '" << all[0] << "'\n" << kUsage;
-    return 2;
+    int status = 2;
+    if (all[0] == "run")
+      status = vtrial::cli::run_command(rest);
+    else if (all[0] == "validate")
+      status = vtrial::cli::validate_command(rest);
+    else if (all[0] == "sweep")
+      status = vtrial::cli::sweep_command(rest);
+    else if (all[0] == "samplesize")
+      status = vtrial::cli::samplesize_command(rest);
+    else
+      std::cerr << "vtrial: unknown command '" << all[0] << "'\n" << kUsage;
+    // A summary that never reached its reader (a full disk, a closed pipe) is a failure: a
+    // script must not take the exit status 0 for a result it did not get.
+    std::cout.flush();
+    if (!std::cout) {
+      std::cerr << "vtrial: error: cannot write to standard output (full disk or closed pipe?)\n";
+      return 1;
+    }
+    return status;
   } catch (const vtrial::cli::UsageError& e) {
     std::cerr << "vtrial " << all[0] << ": " << e.message << "\n";
     return 2;

@@ -516,3 +516,14 @@ def test_size_searches_refuse_runaway_grids(vtrial, scenario, tmp_path):
     proc = vtrial("samplesize", scenario, "--set", "model=parametric", "--trials", 100, "--min", 10, "--max", 45,
                   "--step", 10, "--target-power", "0.999", "-o", tmp_path / "s.h5")
     assert proc.returncode == 1 and "not reached at 40 patients" in proc.stderr, proc.stderr
+
+
+def test_unwritable_stdout_is_a_failure(vtrial_bin, scenario, tmp_path):
+    # Issue 16, class 7: `--json > /dev/full` exited 0, so a script took a summary it never got
+    # for a success. (/dev/full is standard output here, never an --output path.)
+    with open("/dev/full", "w") as full:
+        for args in (["run", scenario, "--set", "model=parametric", "--trials", "20", "-o", str(tmp_path / "r.h5"),
+                      "--json"], ["validate", scenario]):
+            proc = subprocess.run([vtrial_bin, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+            assert proc.returncode == 1, (args[0], proc.returncode, proc.stderr)
+            assert "cannot write to standard output" in proc.stderr, proc.stderr
