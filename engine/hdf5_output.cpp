@@ -1,11 +1,13 @@
 #include "engine/hdf5_output.hpp"
 
 #include <H5Cpp.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -140,11 +142,22 @@ Hdf5Output::Hdf5Output(std::string final_path) : final_path_(std::move(final_pat
   temp_path_ =
       (target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
   H5::Exception::dontPrint();
+  signal_slot_ = register_pending(temp_path_);
+  // Created first by hand, so a failure says why (HDF5's own message names no cause): no such
+  // directory, permission denied, read-only file system, no space.
+  const int fd = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    const int cause = errno;
+    unregister_pending(signal_slot_);
+    throw std::runtime_error("cannot create output file " + temp_path_ + " (for " + final_path_ +
+                             "): " + std::strerror(cause));
+  }
+  ::close(fd);
   try {
-    signal_slot_ = register_pending(temp_path_);
     file_ = std::make_unique<File>(File{H5::H5File(temp_path_, H5F_ACC_TRUNC)});
   } catch (const H5::Exception& e) {
     unregister_pending(signal_slot_);
+    std::remove(temp_path_.c_str());
     throw std::runtime_error("cannot create output file " + temp_path_ + " (for " + final_path_ +
                              "): " + e.getDetailMsg());
   }

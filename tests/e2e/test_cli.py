@@ -527,3 +527,13 @@ def test_unwritable_stdout_is_a_failure(vtrial_bin, scenario, tmp_path):
             proc = subprocess.run([vtrial_bin, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
             assert proc.returncode == 1, (args[0], proc.returncode, proc.stderr)
             assert "cannot write to standard output" in proc.stderr, proc.stderr
+
+
+def test_output_that_cannot_be_created_says_why(vtrial, scenario, tmp_path):
+    # Issue 16, class 5 (part): HDF5's own message named no cause; the error now gives the
+    # system's (here: the directory does not exist), before anything is simulated.
+    target = tmp_path / "no" / "such" / "dir" / "r.h5"
+    proc = vtrial("run", scenario, "--set", "model=parametric", "--trials", 20, "-o", target)
+    assert proc.returncode == 1, proc.stderr
+    assert "cannot create output file" in proc.stderr and "No such file or directory" in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
