@@ -4,6 +4,8 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 
 namespace vtrial {
 namespace {
@@ -194,6 +196,12 @@ double ViralKinetics::advance(double t_target, double stop_below_ln_v) {
     const double err = attempt(h, clipped ? clipped_powers(h) : grid_powers(h, slot));
     ++steps_;
     if (!(err <= 1)) {  // rejected (NaN counts as rejected)
+      // A step shrunk below any time scale of the model will never be accepted (an error
+      // estimate that stays NaN or huge, e.g. from an EC50 of 1e-300): fail instead of hanging.
+      if (h < 1e-12)
+        throw std::runtime_error("the mechanistic patient cannot be integrated at day " + std::to_string(t_) +
+                                 ": the step size collapsed (a mechanistic.* value is beyond what the model can "
+                                 "compute, e.g. an extreme EC50, rate or viral load)");
       ++rejected_;
       dt_ = h * (std::isfinite(err) ? std::max(0.2, 0.9 * inverse_fifth_root(err)) : 0.2);
       use_memory_ = false;

@@ -537,3 +537,14 @@ def test_output_that_cannot_be_created_says_why(vtrial, scenario, tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert "cannot create output file" in proc.stderr and "No such file or directory" in proc.stderr, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_value_the_integrator_cannot_handle_fails_instead_of_hanging(vtrial, scenario, tmp_path):
+    # Issue 16, class 2 (part): with an EC50 of 1e-300 every step's error estimate was NaN and
+    # the adaptive step shrank for ever (one trial never ended). Now the collapsed step is an
+    # error, at once, and nothing is left behind.
+    proc = vtrial("run", scenario, "--trials", 4, "--set", "mechanistic.gcv.ec50_mg_per_l=1e-300", "-o",
+                  tmp_path / "r.h5")
+    assert proc.returncode == 1, proc.stderr
+    assert "cannot be integrated" in proc.stderr and "step size collapsed" in proc.stderr, proc.stderr
+    assert not (tmp_path / "r.h5").exists() and leftover_temp_files(tmp_path) == []
