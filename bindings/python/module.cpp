@@ -26,7 +26,10 @@ namespace {
 
 // --- Python values to YAML text ---------------------------------------------------------------
 
-std::string yaml_text(const py::handle& value, bool nested);
+// Deeper than any scenario value: a list that contains itself, or absurd nesting, stops here as
+// a ValueError instead of exhausting the stack (SIGSEGV).
+constexpr int kMaxDepth = 64;
+std::string yaml_text(const py::handle& value, bool nested, int depth = 0);
 
 std::string yaml_real(double x) {
   if (std::isnan(x)) return ".nan";
@@ -36,12 +39,15 @@ std::string yaml_real(double x) {
 
 // A top-level string is passed through as YAML text, exactly as `--set key=text` would be; a
 // string inside a list or mapping is quoted (JSON strings are YAML), so commas stay inside it.
-std::string yaml_text(const py::handle& value, bool nested) {
+std::string yaml_text(const py::handle& value, bool nested, int depth) {
+  if (depth > kMaxDepth)
+    throw py::value_error("an override value nested more than " + std::to_string(kMaxDepth) +
+                          " deep (or containing itself) cannot be a scenario value");
   if (value.is_none()) return "null";
   if (py::isinstance<py::bool_>(value)) return value.cast<bool>() ? "true" : "false";
   if (py::hasattr(value, "dtype") && py::hasattr(value, "item") && py::hasattr(value, "ndim") &&
       value.attr("ndim").cast<int>() == 0)
-    return yaml_text(value.attr("item")(), nested);  // numpy scalar -> Python scalar
+    return yaml_text(value.attr("item")(), nested, depth);  // numpy scalar -> Python scalar
   if (py::isinstance<py::int_>(value)) return py::str(value).cast<std::string>();
   if (py::isinstance<py::float_>(value)) return yaml_real(value.cast<double>());
   if (py::isinstance<py::str>(value)) {
@@ -52,7 +58,7 @@ std::string yaml_text(const py::handle& value, bool nested) {
     std::string s = "{";
     bool first = true;
     for (const auto& [k, v] : value.cast<py::dict>()) {
-      s += (first ? "" : ", ") + yaml_text(k, true) + ": " + yaml_text(v, true);
+      s += (first ? "" : ", ") + yaml_text(k, true, depth + 1) + ": " + yaml_text(v, true, depth + 1);
       first = false;
     }
     return s + "}";
@@ -63,7 +69,7 @@ std::string yaml_text(const py::handle& value, bool nested) {
     std::string s = "[";
     bool first = true;
     for (const auto& v : items) {
-      s += (first ? "" : ", ") + yaml_text(v, true);
+      s += (first ? "" : ", ") + yaml_text(v, true, depth + 1);
       first = false;
     }
     return s + "]";

@@ -340,3 +340,18 @@ print("no error")
     assert "raised: cannot write" in proc.stdout and "result.h5" in proc.stdout
     assert out.read_bytes() == before
     assert not [p.name for p in tmp_path.iterdir() if ".tmp." in p.name]
+
+
+def test_self_referencing_or_deep_override_is_a_value_error(scenario):
+    # Issue 16, class 6 (part): a list that contains itself, or nesting hundreds deep, turned
+    # into YAML text by recursion until the stack overflowed (SIGSEGV). Now it is a ValueError.
+    looped = [1]
+    looped.append(looped)
+    deep = []
+    inner = deep
+    for _ in range(500):
+        inner.append([])
+        inner = inner[0]
+    for value in (looped, deep, {"a": {"b": looped}}):
+        with pytest.raises(ValueError, match="nested more than"):
+            vtrial.run(scenario, {"trial.patients": value}, trials=5)
