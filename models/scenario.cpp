@@ -1,5 +1,6 @@
 #include "models/scenario.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <sstream>
 
@@ -61,6 +62,21 @@ Scenario read_scenario(Settings& s) {
 
   sc.output.patient_trials = s.integer("output.patient_trials", sc.output.patient_trials, 0, 10000);
   sc.output.trajectory_patients = s.integer("output.trajectory_patients", sc.output.trajectory_patients, 0, 1000);
+  // Kept patients and trajectory samples are held in memory until written: bounded here, before
+  // anything runs, rather than by the machine (1e4 trials x 1e5 patients would be 56 GB).
+  constexpr std::int64_t kMaxPatientRows = 2'000'000;
+  const std::int64_t kept = std::min(sc.output.patient_trials, sc.simulation.trials);
+  if (kept * t.patients > kMaxPatientRows)
+    s.fail("output.patient_trials", "keeps " + std::to_string(kept) + " trials x " + std::to_string(t.patients) +
+                                        " patients = " + std::to_string(kept * t.patients) + " patient rows; at most " +
+                                        std::to_string(kMaxPatientRows));
+  // A trajectory has a sample every 6 h plus two points a day of dosing (models/mechanistic).
+  const double samples =
+      static_cast<double>(std::min(sc.output.trajectory_patients, t.patients)) * (6 * t.follow_up_days + 2);
+  if (samples > 5e6)
+    s.fail("output.trajectory_patients",
+           "would record about " + std::to_string(static_cast<std::int64_t>(samples)) +
+               " trajectory points (6 a day over trial.follow_up_days per patient); at most 5000000");
 
   // Every /trials column once: an endpoint called like a family value, like a trial column
   // stem, or two that meet after their comparison suffix, would collide in the file.
