@@ -33,7 +33,14 @@ namespace {
 H5::Group open_or_create_group(H5::H5File& file, const std::string& name) {
   const std::string path = name.front() == '/' ? name : "/" + name;
   if (H5Lexists(file.getId(), path.c_str(), H5P_DEFAULT) > 0) return file.openGroup(path);
-  return file.createGroup(path);
+  // Without creation times, so two runs of the same scenario and seed give the same bytes.
+  H5::PropList group_properties(H5Pcreate(H5P_GROUP_CREATE));
+  H5Pset_obj_track_times(group_properties.getId(), false);
+  const hid_t id = H5Gcreate2(file.getId(), path.c_str(), H5P_DEFAULT, group_properties.getId(), H5P_DEFAULT);
+  if (id < 0) throw H5::GroupIException("open_or_create_group", "H5Gcreate2 failed for " + path);
+  H5::Group group(id);
+  H5Idec_ref(id);  // the Group holds its own reference
+  return group;
 }
 
 // Whether a large column is worth deflating, judged from its first block. Counts, flags and
@@ -50,6 +57,7 @@ bool worth_compressing(ColumnType type, std::span<const double> first_block) {
 // Chunked and compressed for large compressible columns (1e6 trials); plain otherwise.
 H5::DSetCreatPropList column_properties(hsize_t rows, bool compress) {
   H5::DSetCreatPropList props;
+  H5Pset_obj_track_times(props.getId(), false);  // no creation times: identical runs give identical files
   if (rows >= 4096 && compress) {
     const hsize_t chunk = Hdf5Output::kChunkRows < rows ? Hdf5Output::kChunkRows : rows;
     props.setChunk(1, &chunk);
@@ -321,7 +329,9 @@ void Hdf5Output::write_strings(const std::string& group, const std::string& name
     type.setCset(H5T_CSET_UTF8);
     std::vector<const char*> pointers;
     for (const auto& v : values) pointers.push_back(v.c_str());
-    H5::DataSet ds = g.createDataSet(name, type, space);
+    H5::DSetCreatPropList props;
+    H5Pset_obj_track_times(props.getId(), false);
+    H5::DataSet ds = g.createDataSet(name, type, space, props);
     if (rows > 0) ds.write(pointers.data(), type);
   });
 }
