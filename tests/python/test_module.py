@@ -355,3 +355,12 @@ def test_self_referencing_or_deep_override_is_a_value_error(scenario):
     for value in (looped, deep, {"a": {"b": looped}}):
         with pytest.raises(ValueError, match="nested more than"):
             vtrial.run(scenario, {"trial.patients": value}, trials=5)
+
+
+def test_read_result_refuses_a_file_vtrial_did_not_write(tmp_path):
+    # Issue 16, class 7 (part): any HDF5 file read back as an empty result.
+    other = tmp_path / "other.h5"
+    with h5py.File(other, "w") as f:
+        f["trials/x_p"] = np.zeros(3)
+    with pytest.raises(ValueError, match="not a vtrial result file"):
+        vtrial.read_result(other)

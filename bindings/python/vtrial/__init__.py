@@ -75,6 +75,9 @@ def read_result(path):
     out = {}
     with h5py.File(path, "r") as f:
         out["attributes"] = {name: _text(value) for name, value in f.attrs.items()}
+        # Any other HDF5 file would read back as an empty or meaningless result.
+        if not str(out["attributes"].get("filetype", "")).startswith("vtrial."):
+            raise ValueError(f"{path}: not a vtrial result file (its root attribute filetype is not vtrial.*)")
         for group_name, group in f.items():
             if isinstance(group, h5py.Group):
                 out[group_name] = read_group(group)
