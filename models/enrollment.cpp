@@ -61,8 +61,10 @@ EnrollmentParams read_enrollment_params(Settings& s) {
   p.screening_rate_per_site_month =
       s.real("enrollment.screening_rate_per_site_month", p.screening_rate_per_site_month, Range::positive());
   p.rate_cv = s.real("enrollment.rate_cv", p.rate_cv, Range::closed(0, 5));
+  // Each refusal is one more arrival drawn: p = 0.99 means 100 arrivals per screened candidate,
+  // and just below 1 a trial would draw without end.
   p.consent_refusal_probability =
-      s.real("enrollment.consent_refusal_probability", p.consent_refusal_probability, Range{0, 1, false, true});
+      s.real("enrollment.consent_refusal_probability", p.consent_refusal_probability, Range::closed(0, 0.99));
   return p;
 }
 

@@ -561,3 +561,12 @@ def test_identical_runs_give_identical_files(vtrial, scenario, tmp_path):
         assert proc.returncode == 0, proc.stderr
         time.sleep(1.1)  # the timestamps had a resolution of one second
     assert (tmp_path / "a.h5").read_bytes() == (tmp_path / "b.h5").read_bytes()
+
+
+def test_refusal_probability_near_one_is_refused(vtrial, scenario, tmp_path):
+    # Issue 16, class 2 (part): every refusal draws one more arrival, so 0.9999999 made a trial
+    # draw ~1e7 arrivals per patient (a hang in practice). The accepted range ends at 0.99.
+    proc = vtrial("run", scenario, "--set", "model=parametric", "--trials", 5,
+                  "--set", "enrollment.consent_refusal_probability=0.9999999", "-o", tmp_path / "r.h5")
+    assert proc.returncode == 1, proc.stderr
+    assert "enrollment.consent_refusal_probability" in proc.stderr and "0.99" in proc.stderr, proc.stderr
