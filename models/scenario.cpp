@@ -11,7 +11,12 @@
 
 namespace vtrial {
 namespace {
-constexpr double kInf = std::numeric_limits<double>::infinity();
+// Ranges that work, not merely ranges that parse: far beyond any plausible cell count or day
+// count, yet short of where sums of squares underflow or overflow and a test's p-value stops
+// meaning anything (an SD of 1e-308 gave power 0 by Welch and 1 by Wilcoxon on the same data).
+const Range kNkMean = Range::closed(-1e6, 1e6);
+const Range kNkSd = Range::closed(1e-6, 1e6);
+const Range kMedianDays = Range::closed(1e-3, 1e7);
 std::string format_days(double d) {
   std::ostringstream out;
   out << d;
@@ -35,16 +40,15 @@ Scenario read_scenario(Settings& s) {
 
   auto& p = sc.parametric;
   p.control_median_days_to_negative =
-      s.real("parametric.control.median_days_to_negative", p.control_median_days_to_negative, Range::positive());
-  p.control_nk_change_mean =
-      s.real("parametric.control.nk_change_mean", p.control_nk_change_mean, Range::closed(-kInf, kInf));
+      s.real("parametric.control.median_days_to_negative", p.control_median_days_to_negative, kMedianDays);
+  p.control_nk_change_mean = s.real("parametric.control.nk_change_mean", p.control_nk_change_mean, kNkMean);
   p.shape = s.real("parametric.shape", p.shape, Range{0.05, 20, false, false});
   // The two-arm shorthand's IL-2 arm; a scenario with `arms:` must not give these.
   if (s.list_size("arms") == 0) {
     p.il2_hazard_ratio = s.real("parametric.il2.hazard_ratio", p.il2_hazard_ratio, Range{0, 100, true, false});
-    p.il2_nk_change_mean = s.real("parametric.il2.nk_change_mean", p.il2_nk_change_mean, Range::closed(-kInf, kInf));
+    p.il2_nk_change_mean = s.real("parametric.il2.nk_change_mean", p.il2_nk_change_mean, kNkMean);
   }
-  p.nk_change_sd = s.real("parametric.nk_change_sd", p.nk_change_sd, Range::positive());
+  p.nk_change_sd = s.real("parametric.nk_change_sd", p.nk_change_sd, kNkSd);
 
   p.screen_failure_probability =
       s.real("parametric.screen_failure_probability", p.screen_failure_probability, Range{0, 1, false, true});

@@ -9,8 +9,6 @@
 namespace vtrial {
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 // `arms:` replaces these: giving both would leave one of them silently unused.
 constexpr const char* kShorthandKeys[] = {"parametric.il2.hazard_ratio", "parametric.il2.nk_change_mean",
                                           "mechanistic.il2.dose_miu"};
@@ -52,7 +50,7 @@ void read_arms_and_treatments(Settings& s, Scenario& sc) {
       } else {
         t.parametric.hazard_ratio = s.real(at + "parametric.hazard_ratio", 1.0, Range{0, 100, true, false});
         t.parametric.nk_change_mean =
-            s.real(at + "parametric.nk_change_mean", p.control_nk_change_mean, Range::closed(-kInf, kInf));
+            s.real(at + "parametric.nk_change_mean", p.control_nk_change_mean, Range::closed(-1e6, 1e6));
       }
       const MechanisticTreatment base = global_mechanistic(sc.mechanistic, 0);
       auto& m = t.mechanistic;
