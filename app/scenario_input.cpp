@@ -7,6 +7,12 @@
 namespace vtrial {
 
 Scenario load_scenario(const std::string& path, const ScenarioOverrides& overrides) {
+  // yaml-cpp looks keys up linearly, so each override costs in proportion to those before it;
+  // a bound keeps the load quick (10,000 overrides took 5 s) and far above any real use.
+  constexpr std::size_t kMaxOverrides = 1000;
+  if (overrides.assignments.size() > kMaxOverrides)
+    throw SettingsError("--set: " + std::to_string(overrides.assignments.size()) + " overrides; at most " +
+                        std::to_string(kMaxOverrides) + " (write the rest into the scenario file)");
   Settings settings = Settings::from_file(path);
   for (const auto& a : overrides.assignments) settings.apply_override(a);
   // Shorthands go through the same path as --set, so they are validated and recorded alike.

@@ -570,3 +570,12 @@ def test_refusal_probability_near_one_is_refused(vtrial, scenario, tmp_path):
                   "--set", "enrollment.consent_refusal_probability=0.9999999", "-o", tmp_path / "r.h5")
     assert proc.returncode == 1, proc.stderr
     assert "enrollment.consent_refusal_probability" in proc.stderr and "0.99" in proc.stderr, proc.stderr
+
+
+def test_too_many_overrides_are_refused_at_once(vtrial, scenario):
+    # Issue 16, class 8 (part): each --set cost in proportion to those before it (10,000 took 5 s).
+    args = []
+    for i in range(1001):
+        args += ["--set", f"zz{i}.k=1"]
+    proc = vtrial("validate", scenario, *args)
+    assert proc.returncode == 1 and "at most 1000" in proc.stderr, proc.stderr
