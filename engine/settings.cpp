@@ -1,5 +1,7 @@
 #include "engine/settings.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -10,8 +12,6 @@
 #include <sstream>
 
 #include "engine/settings_detail.hpp"
-
-#include <yaml-cpp/eventhandler.h>
 
 namespace vtrial {
 
@@ -65,8 +65,9 @@ Settings Settings::from_string(const std::string& yaml_text, const std::string& 
     // tell: on a stray ',' yaml-cpp 0.7 reports new empty documents for ever (a hang the fuzzer
     // found), so the parser is asked for two documents at most.
     if (document_count_up_to_two(yaml_text) > 1)
-      throw SettingsError(source_name + ": holds more than one YAML document (a second after ---, or stray "
-                                        "text after the first); a scenario is one");
+      throw SettingsError(source_name +
+                          ": holds more than one YAML document (a second after ---, or stray "
+                          "text after the first); a scenario is one");
     return Settings(YAML::Load(yaml_text), source_name);
   } catch (const YAML::Exception& e) {
     throw SettingsError(source_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +

@@ -66,9 +66,11 @@ Input split(std::string_view text) {
 struct Counts {
   unsigned long long accepted = 0, settings_errors = 0, invalid_arguments = 0;
   ~Counts() {
-    std::fprintf(stderr, "fuzz_scenario: %llu inputs: %llu accepted, %llu clear errors (%llu SettingsError, %llu invalid_argument)\n",
-                 accepted + settings_errors + invalid_arguments, accepted, settings_errors + invalid_arguments,
-                 settings_errors, invalid_arguments);
+    std::fprintf(
+        stderr,
+        "fuzz_scenario: %llu inputs: %llu accepted, %llu clear errors (%llu SettingsError, %llu invalid_argument)\n",
+        accepted + settings_errors + invalid_arguments, accepted, settings_errors + invalid_arguments, settings_errors,
+        invalid_arguments);
   }
 };
 Counts counts;
