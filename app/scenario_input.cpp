@@ -6,7 +6,8 @@
 
 namespace vtrial {
 
-Scenario load_scenario(const std::string& path, const ScenarioOverrides& overrides) {
+Scenario load_scenario(const std::string& path, const ScenarioOverrides& overrides,
+                       std::map<std::string, KeyDomain>* keys) {
   // yaml-cpp looks keys up linearly, so each override costs in proportion to those before it;
   // a bound keeps the load quick (10,000 overrides took 5 s) and far above any real use.
   constexpr std::size_t kMaxOverrides = 1000;
@@ -18,7 +19,9 @@ Scenario load_scenario(const std::string& path, const ScenarioOverrides& overrid
   // Shorthands go through the same path as --set, so they are validated and recorded alike.
   if (overrides.trials) settings.apply_override("simulation.trials=" + *overrides.trials);
   if (overrides.seed) settings.apply_override("simulation.seed=" + *overrides.seed);
-  return read_scenario(settings);
+  Scenario scenario = read_scenario(settings);
+  if (keys) *keys = settings.domains();
+  return scenario;
 }
 
 std::string default_output_path(const std::string& scenario_path, const std::string& suffix) {

@@ -77,8 +77,8 @@ std::vector<EndpointSpec> read_endpoints(Settings& s, const std::vector<OutcomeS
       if (other.name == e.name) s.fail(at + "name", "endpoint '" + e.name + "' is declared twice");
     e.outcome = s.choice(at + "outcome", outcomes.front().name, names);
     e.test = s.choice(at + "test", "logrank", tests);
-    e.horizon_days = s.optional_real(at + "horizon_days", Range::positive()).value_or(e.horizon_days);
-    e.by_day = s.optional_real(at + "by_day", Range::positive()).value_or(e.by_day);
+    e.horizon_days = s.optional_real(at + "horizon_days", Range{0, 36500, true, false}).value_or(e.horizon_days);
+    e.by_day = s.optional_real(at + "by_day", Range{0, 36500, true, false}).value_or(e.by_day);
     std::vector<std::string> labels;
     for (const auto& c : default_comparisons(arms)) labels.push_back(comparison_label(arms, c));
     const auto given = s.text_list(at + "comparisons", labels, {});

@@ -189,6 +189,11 @@ void Settings::fail(const std::string& path, const std::string& problem) const {
 }
 
 void Settings::record(const std::string& path, const YAML::Node& value, bool items) {
+  if (const auto d = domains_.find(path); d != domains_.end()) {
+    YAML::Emitter out;
+    out << value;
+    d->second.value = out.c_str();
+  }
   const auto parts = split_path(path);
   const Walk w = walk(root_, parts);
   std::vector<std::string> prefixes;

@@ -39,6 +39,20 @@ struct Range {
   std::string describe() const;  // e.g. "a number in (0, 1)"
 };
 
+// What a key accepts, as its getter checked it: for `vtrial validate --keys` and for the test
+// that runs every key at the edges of its range (tests/e2e/test_key_ranges.py).
+struct KeyDomain {
+  enum class Kind { real, integer, real_list, boolean, choice, text, text_list, date };
+  Kind kind = Kind::text;
+  Range range{0, 0};                  // real, real_list
+  std::int64_t integer_low = 0;       // integer
+  std::int64_t integer_high = 0;      // integer
+  std::vector<std::string> accepted;  // choice, text_list (empty: any name)
+  std::string describe;               // the accepted values in words, as in error messages
+  std::string value;                  // the resolved value as YAML text (empty: none given)
+};
+const char* kind_name(KeyDomain::Kind kind);
+
 class Settings {
  public:
   static Settings from_file(const std::string& path);
@@ -72,6 +86,9 @@ class Settings {
   // Throws SettingsError for the first key that no getter read, listing its accepted siblings.
   void finish() const;
 
+  // What each key read so far accepts, by its path ("arms.1.ratio" for list items).
+  const std::map<std::string, KeyDomain>& domains() const { return domains_; }
+
   // The resolved scenario (every key read, with its value) as YAML text.
   std::string resolved_yaml() const;
   const std::string& source_name() const { return source_; }
@@ -97,6 +114,7 @@ class Settings {
   std::set<std::string> lists_;                   // paths read as lists of mappings
   std::map<std::string, std::string> overrides_;  // path -> "--set" text, for messages
   YAML::Node resolved_;
+  std::map<std::string, KeyDomain> domains_;
 };
 
 }  // namespace vtrial

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -34,7 +35,56 @@ std::string Range::describe() const {
          (high_open ? ")" : "]");
 }
 
+const char* kind_name(KeyDomain::Kind kind) {
+  switch (kind) {
+    case KeyDomain::Kind::real:
+      return "real";
+    case KeyDomain::Kind::integer:
+      return "integer";
+    case KeyDomain::Kind::real_list:
+      return "real_list";
+    case KeyDomain::Kind::boolean:
+      return "boolean";
+    case KeyDomain::Kind::choice:
+      return "choice";
+    case KeyDomain::Kind::text:
+      return "text";
+    case KeyDomain::Kind::text_list:
+      return "text_list";
+    case KeyDomain::Kind::date:
+      return "date";
+  }
+  return "text";
+}
+
+namespace {
+// "a list of numbers in (0, 1)", from the range's "a number in (0, 1)".
+std::string list_of(const Range& range) {
+  std::string one = range.describe();
+  for (const char* article : {"a number", "a finite number"})
+    if (one.rfind(article, 0) == 0)
+      return "a list of " + std::string(article + 2) + "s" + one.substr(std::strlen(article));
+  return "a list of " + one;
+}
+
+KeyDomain real_domain(KeyDomain::Kind kind, const Range& range) {
+  KeyDomain d;
+  d.kind = kind;
+  d.range = range;
+  d.describe = range.describe();
+  return d;
+}
+KeyDomain named_domain(KeyDomain::Kind kind, std::vector<std::string> accepted, std::string describe) {
+  KeyDomain d;
+  d.kind = kind;
+  d.accepted = std::move(accepted);
+  d.describe = std::move(describe);
+  return d;
+}
+}  // namespace
+
 double Settings::real(const std::string& path, double fallback, const Range& range) {
+  domains_[path] = real_domain(KeyDomain::Kind::real, range);
   const YAML::Node node = find(path);
   double value = fallback;
   if (node.IsDefined() && !node.IsNull()) {
@@ -54,6 +104,7 @@ double Settings::real(const std::string& path, double fallback, const Range& ran
 
 std::optional<double> Settings::optional_real(const std::string& path, const Range& range) {
   if (has(path)) return real(path, 0, range);
+  domains_[path] = real_domain(KeyDomain::Kind::real, range);
   std::string prefix;
   for (const auto& part : split_path(path)) {
     prefix = prefix.empty() ? part : prefix + "." + part;
@@ -66,6 +117,9 @@ std::int64_t Settings::integer(const std::string& path, std::int64_t fallback, s
   const YAML::Node node = find(path);
   std::int64_t value = fallback;
   const std::string accepted = "an integer from " + std::to_string(low) + " to " + std::to_string(high);
+  KeyDomain& domain = domains_[path] = named_domain(KeyDomain::Kind::integer, {}, accepted);
+  domain.integer_low = low;
+  domain.integer_high = high;
   if (node.IsDefined() && !node.IsNull()) {
     bool ok = node.IsScalar();
     if (ok) {
@@ -82,6 +136,7 @@ std::int64_t Settings::integer(const std::string& path, std::int64_t fallback, s
 }
 
 bool Settings::boolean(const std::string& path, bool fallback) {
+  domains_[path] = named_domain(KeyDomain::Kind::boolean, {"true", "false"}, "true or false");
   const YAML::Node node = find(path);
   bool value = fallback;
   if (node.IsDefined() && !node.IsNull()) {
@@ -103,6 +158,7 @@ std::string Settings::choice(const std::string& path, const std::string& fallbac
   std::string value = fallback;
   std::string list;
   for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
+  domains_[path] = named_domain(KeyDomain::Kind::choice, accepted, "one of: " + list);
   if (node.IsDefined() && !node.IsNull()) {
     if (!node.IsScalar()) fail(path, "expected one of: " + list + "; got " + node_kind(node));
     value = node.Scalar();
@@ -114,6 +170,7 @@ std::string Settings::choice(const std::string& path, const std::string& fallbac
 }
 
 std::string Settings::text(const std::string& path, const std::string& fallback) {
+  domains_[path] = named_domain(KeyDomain::Kind::text, {}, "text");
   const YAML::Node node = find(path);
   std::string value = fallback;
   if (node.IsDefined() && !node.IsNull()) {
@@ -126,6 +183,8 @@ std::string Settings::text(const std::string& path, const std::string& fallback)
 
 std::vector<double> Settings::real_list(const std::string& path, const std::vector<double>& fallback,
                                         const Range& range) {
+  domains_[path] = real_domain(KeyDomain::Kind::real_list, range);
+  domains_[path].describe = list_of(range);
   const YAML::Node node = find(path);
   std::vector<double> values = fallback;
   if (node.IsDefined() && !node.IsNull()) {
@@ -138,7 +197,7 @@ std::vector<double> Settings::real_list(const std::string& path, const std::vect
         auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
         ok = ec == std::errc() && ptr == s.data() + s.size();
       }
-      if (!ok) fail(path, "expected a list of " + range.describe() + ", got " + node_kind(item));
+      if (!ok) fail(path, "expected " + list_of(range) + ", got " + node_kind(item));
       values.push_back(value);
     };
     if (node.IsSequence())
@@ -148,7 +207,7 @@ std::vector<double> Settings::real_list(const std::string& path, const std::vect
   }
   YAML::Node out(YAML::NodeType::Sequence);
   for (double v : values) {
-    if (!range.contains(v)) fail(path, "expected a list of " + range.describe() + ", got " + format_number(v));
+    if (!range.contains(v)) fail(path, "expected " + list_of(range) + ", got " + format_number(v));
     out.push_back(exact_number(v));
   }
   out.SetStyle(YAML::EmitterStyle::Flow);
@@ -162,6 +221,8 @@ std::vector<std::string> Settings::text_list(const std::string& path, const std:
   std::vector<std::string> values = fallback;
   std::string list;
   for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
+  domains_[path] = named_domain(KeyDomain::Kind::text_list, accepted,
+                                accepted.empty() ? "a list of names" : "a list of names from: " + list);
   if (node.IsDefined() && !node.IsNull()) {
     values.clear();
     const auto parse = [&](const YAML::Node& item) {
@@ -185,6 +246,7 @@ std::vector<std::string> Settings::text_list(const std::string& path, const std:
 }
 
 std::int64_t Settings::date(const std::string& path, const std::string& fallback) {
+  domains_[path] = named_domain(KeyDomain::Kind::date, {}, "a date YYYY-MM-DD from 1900-01-01 to 2199-12-31");
   const YAML::Node node = find(path);
   std::string value = fallback;
   if (node.IsDefined() && !node.IsNull()) {
@@ -192,7 +254,10 @@ std::int64_t Settings::date(const std::string& path, const std::string& fallback
     value = node.Scalar();
   }
   std::int64_t days = 0;
-  if (!parse_date(value, days)) fail(path, "expected a date YYYY-MM-DD, got '" + value + "'");
+  // Years outside it are no trial's, and would take calendar arithmetic far from what is tested.
+  static const std::int64_t first = days_from_civil(1900, 1, 1), last = days_from_civil(2199, 12, 31);
+  if (!parse_date(value, days) || days < first || days > last)
+    fail(path, "expected a date YYYY-MM-DD from 1900-01-01 to 2199-12-31, got '" + value + "'");
   record(path, YAML::Node(value));
   return days;
 }

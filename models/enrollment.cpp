@@ -59,7 +59,7 @@ EnrollmentParams read_enrollment_params(Settings& s) {
   p.sites = s.integer("enrollment.sites", p.sites, 1, 1000);
   p.site_opening_days = s.real("enrollment.site_opening_days", p.site_opening_days, Range::closed(0, 3650));
   p.screening_rate_per_site_month =
-      s.real("enrollment.screening_rate_per_site_month", p.screening_rate_per_site_month, Range::positive());
+      s.real("enrollment.screening_rate_per_site_month", p.screening_rate_per_site_month, Range::closed(1e-3, 1e5));
   p.rate_cv = s.real("enrollment.rate_cv", p.rate_cv, Range::closed(0, 5));
   // Each refusal is one more arrival drawn: p = 0.99 means 100 arrivals per screened candidate,
   // and just below 1 a trial would draw without end.

@@ -54,7 +54,7 @@ InterimPlan read_interim_plan(Settings& s) {
   p.enabled = s.boolean("analysis.interim.enabled", p.enabled);
   p.timing = s.choice("analysis.interim.timing", p.timing, {"information", "calendar"});
   p.fractions = s.real_list("analysis.interim.fractions", p.fractions, Range::open_unit());
-  p.days = s.real_list("analysis.interim.days", p.days, Range::positive());
+  p.days = s.real_list("analysis.interim.days", p.days, Range{0, 36500, true, false});
   p.spending = s.choice("analysis.interim.spending", p.spending, {"obrien_fleming", "pocock"});
   p.futility = s.boolean("analysis.interim.futility", p.futility);
   p.futility_z = s.real("analysis.interim.futility_z", p.futility_z, Range::closed(-5, 5));

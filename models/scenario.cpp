@@ -54,6 +54,7 @@ Scenario read_scenario(Settings& s) {
       s.real("parametric.screen_failure_probability", p.screen_failure_probability, Range{0, 1, false, true});
 
   sc.mechanistic = read_mechanistic_params(s);
+  if (sc.model == PatientModelKind::mechanistic) check_eligible_share(s, sc.mechanistic);
   sc.enrollment = read_enrollment_params(s);
 
   sc.dropout.rate_per_year = s.real("dropout.rate_per_year", sc.dropout.rate_per_year, Range::closed(0, 100));

@@ -18,6 +18,7 @@ enum class StreamPurpose : std::uint64_t {
   visit_jitter = 9,
   lupus_activity = 10,
   enrollment = 11,    // trial-level: site openings and arrivals
+  eligibility_pilot = 12,  // load time: candidates drawn to check the criteria admit anyone
 };
 
 constexpr std::uint64_t purpose_id(StreamPurpose p) { return static_cast<std::uint64_t>(p); }

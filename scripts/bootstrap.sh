@@ -54,9 +54,8 @@ case "$mode" in
   test)
     ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 1800
 
-    # The sanitizer build (ASan + UBSan, GCC): the unit tests (but test_no_allocation, see
-    # tests/CMakeLists.txt), the end-to-end tests and small CLI runs of every shipped scenario,
-    # a sweep, a sample-size search. Any report aborts its test. No Python module, no benchmarks.
+    # The sanitizer build (ASan + UBSan, GCC): every unit test, the end-to-end tests and small
+    # CLI runs of every shipped scenario, a sweep, a sample-size search. Any report aborts its test. No Python module, no benchmarks.
     asan="${VTRIAL_ASAN_BUILD_DIR:-$here/build-asan}"
     san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
     cmake -S "$here" -B "$asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVTRIAL_PYTHON=/usr/bin/python3 \

@@ -15,6 +15,7 @@ struct CommonOptions {
   int threads = 0;
   std::string output;
   bool json = false;
+  bool keys = false;  // validate --keys
   bool help = false;
 };
 

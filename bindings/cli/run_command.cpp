@@ -3,6 +3,7 @@
 #include "app/simulation.hpp"
 #include "bindings/cli/commands.hpp"
 #include "bindings/cli/common_options.hpp"
+#include "bindings/cli/keys_report.hpp"
 #include "bindings/cli/report.hpp"
 #include "engine/calendar_date.hpp"
 
@@ -58,10 +59,22 @@ int validate_command(const std::vector<std::string>& args) {
   CommonOptions common;
   boost::program_options::options_description options("vtrial validate: check a scenario, print it resolved");
   add_scenario_options(options, common);
-  if (!parse_command_line(args, "vtrial validate SCENARIO [--trials N] [--seed S] [--set k=v ...]", options, common))
+  options.add_options()("keys", boost::program_options::bool_switch(&common.keys),
+                        "list every key with its value and what it accepts, instead of the scenario")(
+      "json", boost::program_options::bool_switch(&common.json), "with --keys: print one JSON object on stdout");
+  if (!parse_command_line(args, "vtrial validate SCENARIO [--trials N] [--seed S] [--set k=v ...] [--keys [--json]]",
+                          options, common))
     return 0;
-  const Scenario scenario = load_scenario(common.scenario, common.overrides);
-  std::cout << "# " << common.scenario << " is valid; every key with its resolved value:\n" << scenario.resolved_yaml;
+  if (common.json && !common.keys) throw UsageError{"--json goes with --keys"};
+  std::map<std::string, KeyDomain> keys;
+  const Scenario scenario = load_scenario(common.scenario, common.overrides, &keys);
+  if (!common.keys) {
+    std::cout << "# " << common.scenario << " is valid; every key with its resolved value:\n" << scenario.resolved_yaml;
+  } else if (common.json) {
+    std::cout << json_line(keys_json(keys)) << "\n";
+  } else {
+    print_keys_table(std::cout, keys);
+  }
   return 0;
 }
 

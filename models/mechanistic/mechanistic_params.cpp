@@ -1,6 +1,10 @@
 #include "models/mechanistic/mechanistic_params.hpp"
 
+#include <cstdio>
+#include <string>
+
 #include "engine/settings.hpp"
+#include "models/mechanistic/population.hpp"
 
 // Sources: "label" = ganciclovir injection US label sec. 12.3 (docs/model.md [S3]); other references:
 // docs/model.md, "Sources" ([Sn]). "assumption" = no measured value; chosen and documented.
@@ -26,10 +30,11 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   if (g.infusion_hours >= g.interval_hours)
     s.fail("mechanistic.gcv.infusion_hours", "must be shorter than mechanistic.gcv.interval_hours");
   // Caldes et al. AAC 2009 (popPK, SOT): CL = 7.49 L/h * CrCl/57; matches label 3.52 mL/min/kg.
-  g.cl_l_per_h_per_ml_min = s.real("mechanistic.gcv.cl_l_per_h_per_ml_min", g.cl_l_per_h_per_ml_min, Range::positive());
+  g.cl_l_per_h_per_ml_min =
+      s.real("mechanistic.gcv.cl_l_per_h_per_ml_min", g.cl_l_per_h_per_ml_min, Range::closed(1e-3, 10));
   g.cl_cv = s.real("mechanistic.gcv.cl_cv", g.cl_cv, cv_range());  // Caldes 2009 omega^2 0.107
   // label: V chosen so that CL/V gives the terminal half-life 3.5 h at 3.52 mL/min/kg.
-  g.v_l_per_kg = s.real("mechanistic.gcv.v_l_per_kg", g.v_l_per_kg, Range::positive());
+  g.v_l_per_kg = s.real("mechanistic.gcv.v_l_per_kg", g.v_l_per_kg, Range::closed(0.05, 20));
   g.v_cv = s.real("mechanistic.gcv.v_cv", g.v_cv, cv_range());  // label Vss 0.74 +- 0.15 L/kg
   // Intracellular GCV triphosphate half-life in infected cells ~18 h (memory: Biron 1985, label 12.1;
   // to verify). Drives the effect compartment.
@@ -37,7 +42,7 @@ MechanisticParams read_mechanistic_params(Settings& s) {
       s.real("mechanistic.gcv.triphosphate_half_life_hours", g.triphosphate_half_life_hours, Range::closed(0.1, 200));
   g.emax = s.real("mechanistic.gcv.emax", g.emax, Range::probability());  // assumption: 1 (docs/model.md)
   // In-vitro IC50 0.26-1.28 mg/L (Ritchie 2019 intro, docs/model.md [S7]); 0.64, CV 30%: assumption.
-  g.ec50_mg_per_l = s.real("mechanistic.gcv.ec50_mg_per_l", g.ec50_mg_per_l, Range::positive());
+  g.ec50_mg_per_l = s.real("mechanistic.gcv.ec50_mg_per_l", g.ec50_mg_per_l, Range::closed(1e-4, 1e3));
   g.ec50_cv = s.real("mechanistic.gcv.ec50_cv", g.ec50_cv, cv_range());
 
   auto& r = p.resistance;
@@ -70,7 +75,7 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   // Zhang et al. Immunology 2007 (deuterium): 6.9%/d loss, turnover ~2 weeks.
   n.turnover_per_day = s.real("mechanistic.nk.turnover_per_day", n.turnover_per_day, Range::closed(0.01, 5));
   // ARUP 78-470 healthy; lower in SLE (Zhang 2022): median 100, CV 50% (docs/model.md [S21], [S22]).
-  n.median_cells_per_ul = s.real("mechanistic.nk.median_cells_per_ul", n.median_cells_per_ul, Range::positive());
+  n.median_cells_per_ul = s.real("mechanistic.nk.median_cells_per_ul", n.median_cells_per_ul, Range::closed(1, 1e4));
   n.cv = s.real("mechanistic.nk.cv", n.cv, cv_range());
   n.measurement_cv = s.real("mechanistic.nk.measurement_cv", n.measurement_cv, cv_range());  // assumption
 
@@ -81,9 +86,9 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   // He 2020: SRI-4 55% vs 30% at wk 12 => +2.6 points with reduction SD 4 (derived, docs/model.md).
   i.sledai_reduction = s.real("mechanistic.il2.sledai_reduction", i.sledai_reduction, Range::closed(0, 20));
   // The two figures above are for 1 MIU every other day, the trial's regimen and He 2020's (docs/model.md [S1], [S26]).
-  i.reference_dose_miu = s.real("mechanistic.il2.reference_dose_miu", i.reference_dose_miu, Range{0, 100, true, false});
+  i.reference_dose_miu = s.real("mechanistic.il2.reference_dose_miu", i.reference_dose_miu, Range::closed(1e-3, 100));
   // No dose-response for the NK rise between low doses was found: ED50 = 1 MIU is an assumption.
-  i.nk_ed50_miu = s.real("mechanistic.il2.nk_ed50_miu", i.nk_ed50_miu, Range{0, 100, true, false});
+  i.nk_ed50_miu = s.real("mechanistic.il2.nk_ed50_miu", i.nk_ed50_miu, Range::closed(1e-3, 100));
   // il2.dose_miu belongs to the two-arm shorthand and is read with the arms (models/scenario_arms.cpp).
   // He 2020 Table 3: 31.0% injection-site reaction, 13.8% fever over ~21 injections.
   p.safety.injection_site_per_dose =
@@ -91,7 +96,8 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   p.safety.fever_per_dose = s.real("mechanistic.safety.fever_per_dose", p.safety.fever_per_dose, Range::probability());
 
   auto& st = p.steroid;
-  st.p50_mg_per_day = s.real("mechanistic.steroid.p50_mg_per_day", st.p50_mg_per_day, Range::positive());  // assumption
+  st.p50_mg_per_day =
+      s.real("mechanistic.steroid.p50_mg_per_day", st.p50_mg_per_day, Range::closed(0.1, 1000));  // assumption
   // He 2016 cohort median prednisone 30 mg/d.
   st.reference_mg_per_day =
       s.real("mechanistic.steroid.reference_mg_per_day", st.reference_mg_per_day, Range::closed(0, 500));
@@ -160,18 +166,36 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   sa.hold_days = s.real("mechanistic.safety.hold_days", sa.hold_days, Range::closed(0, 60));
   // Label: AUC 22-27 mg h/L after 5 mg/kg.
   sa.reference_auc24_mg_h_per_l =
-      s.real("mechanistic.safety.reference_auc24_mg_h_per_l", sa.reference_auc24_mg_h_per_l, Range::positive());
+      s.real("mechanistic.safety.reference_auc24_mg_h_per_l", sa.reference_auc24_mg_h_per_l, Range::closed(0.1, 1e4));
 
   auto& l = p.lupus;
   // He 2020: placebo SRI-4 30% at wk 12, with reduction SD 4 (assumption) => mean 2.16.
   l.soc_mean_reduction = s.real("mechanistic.lupus.soc_mean_reduction", l.soc_mean_reduction, Range::closed(-20, 20));
   l.reduction_sd = s.real("mechanistic.lupus.reduction_sd", l.reduction_sd, Range::closed(0, 20));
-  l.time_constant_days = s.real("mechanistic.lupus.time_constant_days", l.time_constant_days, Range::positive());
+  l.time_constant_days = s.real("mechanistic.lupus.time_constant_days", l.time_constant_days, Range::closed(0.1, 3650));
   // CMV mimics lupus activity (fever, cytopenias); assumption.
   l.cmv_points_per_log10 =
       s.real("mechanistic.lupus.cmv_points_per_log10", l.cmv_points_per_log10, Range::closed(0, 10));
   l.visit_sd = s.real("mechanistic.lupus.visit_sd", l.visit_sd, Range::closed(0, 10));  // assumption
   return p;
+}
+
+void check_eligible_share(Settings& s, const MechanisticParams& params) {
+  // 2,000 candidates take about a millisecond. Below 0.1% a patient would need over a thousand
+  // candidates on average; screen_until_eligible stops at 100,000, which at 0.1% fails with
+  // probability e^-100 per patient.
+  constexpr std::uint32_t kPilot = 2000;
+  constexpr double kMinimumShare = 1e-3;
+  const double share = estimated_eligible_share(params, kPilot);
+  if (share < kMinimumShare) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.2g%%", 100 * share);
+    s.fail(
+        "mechanistic.exclusions",
+        std::string("with mechanistic.population.*, mechanistic.exclusions.* and mechanistic.assay.lloq_copies_per_ml "
+                    "as given, the eligibility criteria admit about ") +
+            text + " of candidates (estimated from 2000 drawn at load time); at least 0.1% must pass");
+  }
 }
 
 }  // namespace vtrial

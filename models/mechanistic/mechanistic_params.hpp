@@ -134,5 +134,8 @@ struct MechanisticParams {
 };
 
 MechanisticParams read_mechanistic_params(Settings& settings);
+// Refuses, at load time, criteria that admit almost no one: screening a patient would then run
+// into its candidate limit mid-run instead of failing before anything is simulated.
+void check_eligible_share(Settings& settings, const MechanisticParams& params);
 
 }  // namespace vtrial

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/stream_purpose.hpp"
+
 namespace vtrial {
 namespace {
 
@@ -44,11 +46,32 @@ Candidate draw_candidate(RandomStream& stream, const MechanisticParams& params) 
   return c;
 }
 
-bool is_eligible(const Candidate& c, const MechanisticParams& params) {
+namespace {
+bool meets_measured_criteria(const Candidate& c, const MechanisticParams& params) {
   return c.age_years >= 18 && c.age_years <= 65 && c.weight_kg >= 45 && c.weight_kg <= 80 &&
          c.prednisone_mg_per_day / c.weight_kg < 1.0 &&
-         c.screening_log10_viral_load >= std::log10(params.assay.lloq_copies_per_ml) && !c.excluded &&
+         c.screening_log10_viral_load >= std::log10(params.assay.lloq_copies_per_ml) &&
          c.creatinine_clearance_ml_min >= params.exclusions.renal_failure_crcl_ml_min;
+}
+}  // namespace
+
+bool is_eligible(const Candidate& c, const MechanisticParams& params) {
+  return meets_measured_criteria(c, params) && !c.excluded;
+}
+
+double estimated_eligible_share(const MechanisticParams& params, std::uint32_t candidates) {
+  const auto& ex = params.exclusions;
+  double not_excluded = 1;
+  for (double p : {ex.other_infection, ex.recent_vaccine_ivig_leflunomide, ex.plasmapheresis, ex.severe_npsle,
+                   ex.organ_failure, ex.other_autoimmune, ex.cancer, ex.other_trial})
+    not_excluded *= 1 - p;
+  RandomStream stream({0, 0, 0, purpose_id(StreamPurpose::eligibility_pilot)});
+  double admitted = 0;
+  for (std::uint32_t i = 0; i < candidates; ++i) {
+    const Candidate c = draw_candidate(stream, params);
+    if (meets_measured_criteria(c, params)) admitted += c.female ? 1 - ex.pregnancy_or_lactation : 1;
+  }
+  return admitted / candidates * not_excluded;
 }
 
 Candidate screen_until_eligible(RandomStream& stream, const MechanisticParams& params, std::uint32_t& screened,

@@ -30,6 +30,11 @@ struct Candidate {
 Candidate draw_candidate(RandomStream& stream, const MechanisticParams& params);
 bool is_eligible(const Candidate& c, const MechanisticParams& params);
 
+// The share of candidates the eligibility criteria admit: the demographic and viral-load criteria
+// estimated from `candidates` draws of a fixed stream (no trial's), times the exact probability
+// of passing the exclusions drawn as probabilities.
+double estimated_eligible_share(const MechanisticParams& params, std::uint32_t candidates);
+
 // Draws candidates from `stream` until one is eligible; `screened` = how many were drawn.
 // Throws std::domain_error if none of max_candidates is eligible (impossible settings).
 Candidate screen_until_eligible(RandomStream& stream, const MechanisticParams& params, std::uint32_t& screened,

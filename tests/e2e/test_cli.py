@@ -357,6 +357,24 @@ def test_validate_default_scenario(vtrial, scenario):
     assert resolved["trial"]["patients"] == 100
 
 
+def test_validate_keys_lists_what_each_key_accepts(vtrial, scenario):
+    table = vtrial("validate", scenario, "--keys", "--set", "trial.patients=120", check=0).stdout
+    row = next(line for line in table.splitlines() if line.startswith("trial.patients "))
+    assert row.split()[1] == "120" and row.endswith("an integer from 2 to 100000"), row
+    listing = json.loads(vtrial("validate", scenario, "--keys", "--json", check=0).stdout)["keys"]
+    keys = {k["key"]: k for k in listing}
+    assert keys["trial.patients"] == {"key": "trial.patients", "kind": "integer", "value": "100",
+                                      "accepted": "an integer from 2 to 100000", "low": 2, "high": 100000}
+    alpha = keys["analysis.alpha"]
+    assert (alpha["low"], alpha["high"], alpha["low_open"], alpha["high_open"]) == (0, 1, True, True)
+    assert keys["model"]["values"] == ["parametric", "mechanistic"]
+    assert keys["endpoints.0.test"]["value"] == "logrank"  # list items by index, as --set takes them
+    # Every key the resolved scenario has is listed.
+    resolved = yaml.safe_load(vtrial("validate", scenario, check=0).stdout)
+    assert str(resolved["mechanistic"]["gcv"]["ec50_mg_per_l"]) == keys["mechanistic.gcv.ec50_mg_per_l"]["value"]
+    assert len(listing) > 150
+
+
 @pytest.mark.parametrize("command", ["run", "validate"])
 def test_help_lists_set(vtrial, command):
     proc = vtrial(command, "--help", check=0)

@@ -5,6 +5,7 @@ docs/output.md drift from the keys `vtrial validate` resolves and the datasets `
 Run by ctest as part of `e2e_cli` (VTRIAL_BIN, VTRIAL_SOURCE_DIR). Runs use 50 trials.
 """
 import datetime
+import math
 import re
 import subprocess
 
@@ -258,3 +259,61 @@ def test_root_attributes_and_filetypes_are_in_output_md(run_file, sweep_file, do
         assert filetype in output_tokens
         missing = [a for a in attrs if a not in output_tokens]
         assert not missing, f"docs/output.md does not name these root attributes of {path.name}: {missing}"
+
+
+# --- accepted ranges: the documented ones are the ones the program checks --------------------
+# tests/e2e/test_key_ranges.py runs every key at the edges the program checks; these two make
+# sure the docs state those same edges.
+
+
+@pytest.fixture(scope="module")
+def key_domains(vtrial, scenario):
+    import json
+
+    listing = json.loads(vtrial("validate", scenario, "--keys", "--json"))["keys"]
+    return {k["key"]: k for k in listing}
+
+
+def test_model_md_accepted_column_is_what_the_program_checks(key_domains, source_dir):
+    from doc_ranges import compact, row_keys
+
+    rows = table_rows(read_doc(source_dir, "model.md"), "key (`mechanistic.`)")
+    assert len(rows) >= 50, len(rows)
+    wrong, documented = [], set()
+    for cells in rows:
+        names = ["mechanistic." + n for n in row_keys(cells[0])]
+        documented.update(names)
+        expected = "; ".join(compact(key_domains[n]["accepted"]) for n in names if n in key_domains)
+        if cells[2] != expected:
+            wrong.append(f"{cells[0]}: docs '{cells[2]}', program '{expected}'")
+    assert not wrong, "docs/model.md 'accepted' cells differ from `vtrial validate --keys`:\n" + "\n".join(wrong)
+    numeric = {k for k, d in key_domains.items() if k.startswith("mechanistic.") and d["kind"] in ("real", "integer")}
+    assert numeric <= documented, f"docs/model.md has no row for {sorted(numeric - documented)}"
+
+
+def numbers_in(text):
+    return [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", text.replace("−", "-"))]
+
+
+def test_scenario_md_ranges_are_what_the_program_checks(key_domains, source_dir):
+    text = read_doc(source_dir, "scenario.md")
+    rows = table_rows(text, "key") + table_rows(text, "item key")
+    by_key = {re.fullmatch(r"`([^`]+)`", cells[0]).group(1): cells for cells in rows}
+    wrong, checked = [], 0
+    for key, domain in key_domains.items():
+        if domain["kind"] not in ("real", "integer", "real_list"):
+            continue
+        # An item key (arms.1.parametric.hazard_ratio, endpoints.0.by_day) is documented by its name.
+        bare = re.sub(r"^(arms|endpoints)\.\d+\.", "", key)
+        cells = by_key.get(key) or by_key.get(bare)
+        if cells is None:
+            continue
+        checked += 1
+        stated = numbers_in(cells[2])
+        for bound in (domain["low"], domain["high"]):
+            if bound is not None and not any(math.isclose(bound, s, rel_tol=1e-12, abs_tol=0) for s in stated):
+                wrong.append(f"{key}: docs '{cells[2]}' do not state the bound {bound:g} ({domain['accepted']})")
+        if domain["high"] is None and len(stated) > 1:
+            wrong.append(f"{key}: docs '{cells[2]}' state an upper bound; the program has none")
+    assert checked >= 25, checked
+    assert not wrong, "docs/scenario.md ranges differ from `vtrial validate --keys`:\n" + "\n".join(wrong)

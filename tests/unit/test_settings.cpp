@@ -154,8 +154,8 @@ TEST(Settings, OpenBoundsAreRejected) {
                   {"test.yaml:2:10:", "analysis.alpha", "expected a number in (0, 1)", "got 1"});
   expect_contains(scenario_error("parametric:\n  il2:\n    hazard_ratio: 0\n"),
                   {"test.yaml:3:19:", "parametric.il2.hazard_ratio", "a number in (0, 100]", "got 0"});
-  expect_contains(scenario_error("enrollment:\n  screening_rate_per_site_month: 0\n"),
-                  {"test.yaml:2:34:", "enrollment.screening_rate_per_site_month", "expected a number > 0", "got 0"});
+  expect_contains(scenario_error("analysis:\n  interim:\n    days: [0]\n"),
+                  {"analysis.interim.days", "expected a list of numbers in (0, 36500]", "got 0"});
   // A bound that works, not just one that parses (issue 16): an SD of 1e-308 broke the tests.
   expect_contains(scenario_error("parametric:\n  nk_change_sd: 1e-308\n"),
                   {"test.yaml:2:17:", "parametric.nk_change_sd", "[1e-06, 1000000]", "got 1e-308"});
