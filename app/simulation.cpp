@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 
+#include "app/provenance.hpp"
 #include "app/trial_plan.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
@@ -147,6 +148,8 @@ void write_run_attributes(Hdf5Output& out, const Scenario& scenario, const std::
   out.root_attribute("scenario", scenario.resolved_yaml);
   out.root_attribute("seed", static_cast<std::int64_t>(scenario.simulation.seed));
   out.root_attribute("trials", static_cast<std::int64_t>(scenario.simulation.trials));
+  out.root_attribute("source_revision", std::string(source_revision()));
+  out.root_attribute("command", command());
 }
 
 void write_power_summary(Hdf5Output& out, const std::string& group, const std::vector<EndpointPower>& power) {

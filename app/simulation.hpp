@@ -68,7 +68,7 @@ SimulationResult simulate_to_file(const std::string& path, const Scenario& scena
 inline constexpr int kFileFormatVersion = 2;
 
 // Root attributes every result file carries: filetype, version, format_version, scenario, seed,
-// trials.
+// trials, source_revision, command (app/provenance.hpp).
 void write_run_attributes(Hdf5Output& out, const Scenario& scenario, const std::string& filetype);
 // The summary group: one row per endpoint.
 void write_power_summary(Hdf5Output& out, const std::string& group, const std::vector<EndpointPower>& power);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/provenance.hpp"
 #include "bindings/cli/commands.hpp"
 #include "engine/hdf5_output.hpp"
 
@@ -19,7 +20,8 @@ constexpr const char* kUsage =
     "  run SCENARIO        simulate a design: power per endpoint with Monte Carlo intervals, HDF5 output\n"
     "  validate SCENARIO   check a scenario and print it with every default resolved\n"
     "  sweep SCENARIO      power, enrollment and deadline across sample sizes (--patients 60:140:20)\n"
-    "  samplesize SCENARIO the smallest N reaching a target power (--endpoint, --target-power)\n\n"
+    "  samplesize SCENARIO the smallest N reaching a target power (--endpoint, --target-power)\n"
+    "  verify FILE.h5...   check a result file's checksums; print its content digest\n\n"
     "`vtrial COMMAND --help` describes a command's options.\n";
 
 }  // namespace
@@ -59,6 +61,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::vector<std::string> rest(all.begin() + 1, all.end());
+  vtrial::set_command(vtrial::shell_words(std::vector<std::string>(argv, argv + argc)));
   try {
     int status = 2;
     if (all[0] == "run")
@@ -69,6 +72,8 @@ int main(int argc, char** argv) {
       status = vtrial::cli::sweep_command(rest);
     else if (all[0] == "samplesize")
       status = vtrial::cli::samplesize_command(rest);
+    else if (all[0] == "verify")
+      status = vtrial::cli::verify_command(rest);
     else
       std::cerr << "vtrial: unknown command '" << all[0] << "'\n" << kUsage;
     // A summary that never reached its reader (a full disk, a closed pipe) is a failure: a

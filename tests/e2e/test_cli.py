@@ -568,17 +568,21 @@ def test_value_the_integrator_cannot_handle_fails_instead_of_hanging(vtrial, sce
     assert not (tmp_path / "r.h5").exists() and leftover_temp_files(tmp_path) == []
 
 
-def test_identical_runs_give_identical_files(vtrial, scenario, tmp_path):
+def test_identical_runs_give_identical_files(vtrial_bin, scenario, tmp_path):
     # Issue 16, class 7 (part): HDF5 stamped every group and dataset with its creation time, so
     # two runs of the same scenario and seed differed in ~100 bytes and a file hash could not
     # check reproducibility. Object times are off now: the files are equal byte for byte.
+    # The command is recorded (root attribute `command`), so both runs use the same words, in
+    # two directories.
     import time
 
-    for name in ("a.h5", "b.h5"):
-        proc = vtrial("run", scenario, "--trials", 12, "--threads", 2, "-o", tmp_path / name, "--json")
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        proc = subprocess.run([vtrial_bin, "run", scenario, "--trials", "12", "--threads", "2", "-o", "out.h5",
+                               "--json"], cwd=tmp_path / name, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, proc.stderr
         time.sleep(1.1)  # the timestamps had a resolution of one second
-    assert (tmp_path / "a.h5").read_bytes() == (tmp_path / "b.h5").read_bytes()
+    assert (tmp_path / "a" / "out.h5").read_bytes() == (tmp_path / "b" / "out.h5").read_bytes()
 
 
 def test_refusal_probability_near_one_is_refused(vtrial, scenario, tmp_path):
