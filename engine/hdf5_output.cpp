@@ -60,7 +60,7 @@ bool worth_compressing(ColumnType type, std::span<const double> first_block) {
 H5::DSetCreatPropList column_properties(hsize_t rows, bool compress) {
   H5::DSetCreatPropList props;
   H5Pset_obj_track_times(props.getId(), false);  // no creation times: identical runs give identical files
-  if (rows == 0) return props;  // nothing to check, and a chunk cannot be empty
+  if (rows == 0) return props;                   // nothing to check, and a chunk cannot be empty
   const hsize_t chunk = Hdf5Output::kChunkRows < rows ? Hdf5Output::kChunkRows : rows;
   props.setChunk(1, &chunk);
   if (rows >= 4096 && compress) {
@@ -78,6 +78,14 @@ H5::FileAccPropList checksummed_metadata() {
   H5::FileAccPropList access;
   H5Pset_libver_bounds(access.getId(), H5F_LIBVER_V18, H5F_LIBVER_V110);
   return access;
+}
+
+// That format's object headers hold times unless told not to; the root group is made with
+// the file, so its creation list says so (identical runs give identical bytes).
+H5::FileCreatPropList untimed_root() {
+  H5::FileCreatPropList creation;
+  H5Pset_obj_track_times(creation.getId(), false);
+  return creation;
 }
 
 void write_string_attribute(H5::H5Object& object, const std::string& name, const std::string& value) {
@@ -159,9 +167,8 @@ void remove_uncommitted_outputs() noexcept {
 Hdf5Output::Hdf5Output(std::string final_path) : final_path_(std::move(final_path)) {
   H5::Exception::dontPrint();
   check_output_target(final_path_);
-  const std::filesystem::path target(final_path_);
-  temp_path_ =
-      (target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
+  remove_stale_temporaries(final_path_);
+  temp_path_ = temporary_output_path(final_path_);
   H5::Exception::dontPrint();
   signal_slot_ = register_pending(temp_path_);
   // Created first by hand, so a failure says why (HDF5's own message names no cause): no such
@@ -175,8 +182,7 @@ Hdf5Output::Hdf5Output(std::string final_path) : final_path_(std::move(final_pat
   }
   ::close(fd);
   try {
-    file_ = std::make_unique<File>(
-        File{H5::H5File(temp_path_, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, checksummed_metadata())});
+    file_ = std::make_unique<File>(File{H5::H5File(temp_path_, H5F_ACC_TRUNC, untimed_root(), checksummed_metadata())});
   } catch (const H5::Exception& e) {
     unregister_pending(signal_slot_);
     std::remove(temp_path_.c_str());

@@ -64,13 +64,27 @@ class Id {
   ~Id() {
     if (id_ < 0) return;
     switch (H5Iget_type(id_)) {
-      case H5I_FILE: H5Fclose(id_); break;
-      case H5I_GROUP: H5Gclose(id_); break;
-      case H5I_DATASET: H5Dclose(id_); break;
-      case H5I_ATTR: H5Aclose(id_); break;
-      case H5I_DATATYPE: H5Tclose(id_); break;
-      case H5I_DATASPACE: H5Sclose(id_); break;
-      default: H5Oclose(id_); break;
+      case H5I_FILE:
+        H5Fclose(id_);
+        break;
+      case H5I_GROUP:
+        H5Gclose(id_);
+        break;
+      case H5I_DATASET:
+        H5Dclose(id_);
+        break;
+      case H5I_ATTR:
+        H5Aclose(id_);
+        break;
+      case H5I_DATATYPE:
+        H5Tclose(id_);
+        break;
+      case H5I_DATASPACE:
+        H5Sclose(id_);
+        break;
+      default:
+        H5Oclose(id_);
+        break;
     }
   }
   Id(const Id&) = delete;
@@ -154,7 +168,7 @@ struct Checker {
     for (const auto& attribute : names) {
       ++result.attributes;
       const bool provenance = name == "/" && std::find(kProvenanceAttributes.begin(), kProvenanceAttributes.end(),
-                                                      attribute) != kProvenanceAttributes.end();
+                                                       attribute) != kProvenanceAttributes.end();
       Id a(H5Aopen(object, attribute.c_str(), H5P_DEFAULT));
       if (!a.ok()) {
         problem(name, "attribute '" + attribute + "' cannot be opened");
@@ -171,9 +185,8 @@ struct Checker {
         ok = H5Aread(a, type, text.data()) >= 0;
         digest.text(text);
       } else {
-        ok = read_values(type, count, [&](hid_t memory, void* buffer, hsize_t, hsize_t) {
-          return H5Aread(a, memory, buffer) >= 0;
-        });
+        ok = read_values(type, count,
+                         [&](hid_t memory, void* buffer, hsize_t, hsize_t) { return H5Aread(a, memory, buffer) >= 0; });
       }
       if (!ok) problem(name, "attribute '" + attribute + "' cannot be read");
       if (attribute == "filetype" && name == "/" && ok) {

@@ -5,6 +5,7 @@ repository root). Every output goes to pytest's tmp_path; runs use at most 2000 
 """
 import json
 import math
+import os
 import subprocess
 from pathlib import Path
 
@@ -264,6 +265,38 @@ def test_interrupted_run_leaves_no_temp_file(vtrial_bin, scenario, tmp_path, sig
     assert proc.returncode == -getattr(signal, signal_name)  # died of the signal, as the shell expects
     assert existing.read_bytes() == before
     assert leftover_temp_files(tmp_path) == []
+
+
+def test_temp_file_of_a_killed_run_is_removed_by_the_next(vtrial_bin, scenario, tmp_path):
+    # Issue 16, class 7: SIGKILL cannot be caught, so a killed run leaves its temporary file
+    # (148 MB for 1M trials). The next run to the same output removes it, since its process is
+    # gone; the temporary file of a live run, or of a live process with a matching name, stays.
+    import signal
+    import socket
+    import time
+
+    out = tmp_path / "result.h5"
+    proc = subprocess.Popen([vtrial_bin, "run", scenario, "--set", "model=parametric", "--trials", "5000000",
+                             "--threads", "1", "-o", str(out), "--json"], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not leftover_temp_files(tmp_path) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    (killed,) = leftover_temp_files(tmp_path)
+    assert killed.endswith(f".{proc.pid}")
+    # A file named like a live process's (this test's own) temporary output is left alone.
+    host = socket.gethostname().replace(".", "_").replace("/", "_")
+    live = tmp_path / f".result.h5.tmp.{host}.{os.getpid()}"
+    live.write_bytes(b"")
+    # Not a vtrial temporary (no HDF5 signature) though named like a dead one's: left alone too.
+    foreign = tmp_path / f".result.h5.tmp.{host}.{proc.pid + 1000000}"
+    foreign.write_bytes(b"somebody else's data")
+    earlier_result(vtrial_bin, scenario, out)
+    assert leftover_temp_files(tmp_path) == sorted([live.name, foreign.name])
+    with h5py.File(out, "r") as f:
+        assert f.attrs["filetype"] == "vtrial.run"
 
 
 def test_inherited_ignored_hangup_stays_ignored(vtrial_bin, scenario, tmp_path):
@@ -557,14 +590,15 @@ def test_output_that_cannot_be_created_says_why(vtrial, scenario, tmp_path):
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
 
 
-def test_value_the_integrator_cannot_handle_fails_instead_of_hanging(vtrial, scenario, tmp_path):
-    # Issue 16, class 2 (part): with an EC50 of 1e-300 every step's error estimate was NaN and
-    # the adaptive step shrank for ever (one trial never ended). Now the collapsed step is an
-    # error, at once, and nothing is left behind.
+def test_value_the_integrator_cannot_handle_is_refused_at_load(vtrial, scenario, tmp_path):
+    # Issue 16, class 2: with an EC50 of 1e-300 every step's error estimate was NaN and the
+    # adaptive step shrank for ever (one trial never ended). The integrator now stops on a
+    # collapsed step (tests/unit/test_mech_numerics.cpp), and the EC50's range is one that
+    # integrates (tests/e2e/test_key_ranges.py runs its ends), so the value is refused at load.
     proc = vtrial("run", scenario, "--trials", 4, "--set", "mechanistic.gcv.ec50_mg_per_l=1e-300", "-o",
                   tmp_path / "r.h5")
     assert proc.returncode == 1, proc.stderr
-    assert "cannot be integrated" in proc.stderr and "step size collapsed" in proc.stderr, proc.stderr
+    assert "mechanistic.gcv.ec50_mg_per_l: expected a number in [0.0001, 1000], got 1e-300" in proc.stderr
     assert not (tmp_path / "r.h5").exists() and leftover_temp_files(tmp_path) == []
 
 
