@@ -139,10 +139,10 @@ TEST(StreamedOutput, ColumnStorageFollowsTheFirstBlock) {
   const auto filters = [&](const char* name) {
     return file.openDataSet(std::string("/t/") + name).getCreatePlist().getNfilters();
   };
-  EXPECT_EQ(filters("flag"), 2);  // shuffle + deflate
-  EXPECT_EQ(filters("days"), 2);
-  EXPECT_EQ(filters("missing"), 2);
-  EXPECT_EQ(filters("p"), 0);
+  EXPECT_EQ(filters("flag"), 3);  // shuffle + deflate + Fletcher-32
+  EXPECT_EQ(filters("days"), 3);
+  EXPECT_EQ(filters("missing"), 3);
+  EXPECT_EQ(filters("p"), 1);  // Fletcher-32 only: every dataset is checksummed
   EXPECT_EQ(read_column(path, "/t/p")[9999], 1.0 / 10002);
   std::filesystem::remove_all(dir);
 }
