@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -16,6 +18,7 @@
 #include "app/scenario_input.hpp"
 #include "app/simulation.hpp"
 #include "app/trial_plan.hpp"
+#include "engine/output_target.hpp"
 #include "engine/settings.hpp"
 
 namespace py = pybind11;
@@ -24,12 +27,194 @@ using namespace pybind11::literals;
 namespace vtrial::python {
 namespace {
 
+// --- arguments --------------------------------------------------------------------------------
+// Every argument is checked here, at the boundary, so that any Python value, however odd, ends
+// as a TypeError or ValueError naming the argument (or override key), never as a crash, a hang
+// or a silently accepted nonsense value (tests/python/test_hostile_calls.py).
+
+// A bad argument: raised as `type` (PyExc_TypeError or PyExc_ValueError) by the translator.
+struct ArgumentError {
+  PyObject* type;
+  std::string message;
+};
+
+[[noreturn]] void type_error(const std::string& message) { throw ArgumentError{PyExc_TypeError, message}; }
+[[noreturn]] void value_error(const std::string& message) { throw ArgumentError{PyExc_ValueError, message}; }
+
+// Sets a Python exception whose text may hold any bytes (a path need not be UTF-8).
+void set_error(PyObject* type, const std::string& message) {
+  PyObject* text = PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()), "backslashreplace");
+  if (!text) return;  // MemoryError is set
+  PyErr_SetObject(type, text);
+  Py_DECREF(text);
+}
+
+// The type's name; unlike str() or repr() of the value, it runs no code of the caller's.
+std::string type_name(const py::handle& value) { return Py_TYPE(value.ptr())->tp_name; }
+
+// For a message: quoted, at most 60 characters, a null byte shown as \0.
+std::string shown(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text.substr(0, 60)) out += c == '\0' ? std::string("\\0") : std::string(1, c);
+  return out + (text.size() > 60 ? "...'" : "'");
+}
+
+py::object owned(PyObject* result) {
+  if (!result) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(result);
+}
+
+// Runs f(). A bad argument found inside, or an exception raised by the caller's own code (a
+// broken __fspath__, __index__ or __getitem__), comes out prefixed with `context`; the latter
+// as TypeError, or ValueError if it was one (or an OverflowError), chained to the original.
+// KeyboardInterrupt, SystemExit and MemoryError pass through unchanged.
+template <class F>
+auto in_context(const std::string& context, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const ArgumentError& e) {
+    throw ArgumentError{e.type, context + ": " + e.message};
+  } catch (py::error_already_set& e) {
+    if (!e.matches(PyExc_Exception) || e.matches(PyExc_MemoryError)) throw;
+    PyObject* type = e.matches(PyExc_ValueError) || e.matches(PyExc_OverflowError) ? PyExc_ValueError : PyExc_TypeError;
+    std::string what = e.what();
+    what = what.substr(0, what.find('\n'));  // pybind11 appends the traceback
+    py::raise_from(e, type, (context + ": " + what).c_str());
+    throw py::error_already_set();
+  }
+}
+
+// A Python str as UTF-8; a lone surrogate or a null byte (which would cut a C string short,
+// so that "a.yaml\0b" opened a.yaml) is refused.
+std::string utf8(const py::handle& text, const std::string& what) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size);
+  if (!data) {
+    PyErr_Clear();
+    value_error(what + " is not valid text (it holds a lone surrogate, which UTF-8 cannot encode)");
+  }
+  std::string out(data, static_cast<std::size_t>(size));
+  if (out.find('\0') != std::string::npos) value_error(what + " " + shown(out) + " contains a null byte");
+  return out;
+}
+
+bool is_bytes_like(const py::handle& value) {
+  return PyBytes_Check(value.ptr()) || PyByteArray_Check(value.ptr()) || PyMemoryView_Check(value.ptr());
+}
+
+// numpy, if the caller has imported it: a value can only be a numpy object if numpy is loaded.
+py::object loaded_numpy() {
+  const py::dict modules = py::module_::import("sys").attr("modules");
+  return modules.contains("numpy") ? py::object(modules["numpy"]) : py::object(py::none());
+}
+
+bool is_bool(const py::handle& value, const py::object& numpy) {
+  return PyBool_Check(value.ptr()) || (!numpy.is_none() && py::isinstance(value, numpy.attr("bool_")));
+}
+
+// A whole number in [lo, hi]: an int or anything with __index__ (numpy integers), not a bool.
+std::int64_t whole_number(const py::handle& value, const std::string& name, std::int64_t lo, std::int64_t hi) {
+  const std::string range = "from " + std::to_string(lo) + " to " + std::to_string(hi);
+  if (is_bool(value, loaded_numpy()) || !PyIndex_Check(value.ptr()))
+    type_error(name + " must be a whole number " + range + ", not " + type_name(value));
+  const py::object index = in_context(name, [&] { return owned(PyNumber_Index(value.ptr())); });
+  int overflow = 0;
+  const long long n = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
+  if (overflow != 0 || n < lo || n > hi)
+    value_error(name + " must be " + range + ", got " +
+                (overflow != 0 ? "a number beyond 64 bits" : std::to_string(n)));
+  return n;
+}
+
+// A real number (int, float, numpy number, anything with __float__), not a bool or a string.
+double real_number(const py::handle& value, const std::string& name) {
+  if (is_bool(value, loaded_numpy()) || PyUnicode_Check(value.ptr()) || is_bytes_like(value))
+    type_error(name + " must be a number, not " + type_name(value));
+  return in_context(name, [&] {
+    const double x = PyFloat_AsDouble(value.ptr());
+    if (x == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+    return x;
+  });
+}
+
+std::string text_argument(const py::handle& value, const std::string& name) {
+  if (!PyUnicode_Check(value.ptr())) type_error(name + " must be a str, not " + type_name(value));
+  return utf8(value, name);
+}
+
+// A path: str, bytes or os.PathLike, encoded as the file system does (os.fsencode).
+std::string path_argument(const py::handle& value, const std::string& name) {
+  if (!PyUnicode_Check(value.ptr()) && !PyBytes_Check(value.ptr()) &&
+      !py::hasattr(py::type::handle_of(value), "__fspath__"))
+    type_error(name + " must be a path (str, bytes or os.PathLike), not " + type_name(value));
+  const py::object encoded =
+      in_context(name, [&] { return py::object(py::module_::import("os").attr("fsencode")(value)); });
+  char* data = nullptr;
+  Py_ssize_t size = 0;
+  if (PyBytes_AsStringAndSize(encoded.ptr(), &data, &size) != 0) throw py::error_already_set();
+  const std::string path(data, static_cast<std::size_t>(size));
+  if (path.empty()) value_error(name + " is empty");
+  if (path.find('\0') != std::string::npos) value_error(name + " " + shown(path) + " contains a null byte");
+  return path;
+}
+
+// A scenario is YAML text of a few kilobytes. Reading a device or a pipe would never end
+// (/dev/zero, a FIFO) or read nothing and take every default (/dev/null); a directory is
+// refused by the loader itself, and a missing file named by it.
+constexpr std::uintmax_t kMaxScenarioBytes = 16u << 20;
+
+std::string scenario_path(const py::handle& value) {
+  const std::string path = path_argument(value, "path");
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status) || fs::is_directory(status)) return path;
+  if (!fs::is_regular_file(status))
+    value_error("path " + path + ": not a regular file (a device, pipe or socket); give a scenario file");
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > kMaxScenarioBytes)
+    value_error("path " + path + ": " + std::to_string(size) + " bytes; a scenario file is YAML text (at most " +
+                std::to_string(kMaxScenarioBytes >> 20) + " MiB)");
+  return path;
+}
+
+// Refused before anything is simulated, with the same rules as the file's final rename (which
+// checks again): never a device such as /dev/null, a directory, a link or a file vtrial did
+// not write.
+std::optional<std::string> output_path(const py::handle& value) {
+  if (value.is_none()) return std::nullopt;
+  const std::string path = path_argument(value, "output");
+  try {
+    check_output_target(path);
+  } catch (const std::runtime_error& e) {
+    value_error(std::string("output: ") + e.what());
+  }
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    value_error("output " + path + ": there is no directory " + parent.string());
+  return path;
+}
+
+// Zero means all cores. Results never depend on the number; more threads than this only cost
+// memory (and a million crashed the thread pool).
+constexpr std::int64_t kMaxThreads = 1024;
+
+SimulationOptions simulation_options(const py::handle& threads) {
+  return {static_cast<int>(whole_number(threads, "threads (0 = all cores)", 0, kMaxThreads)), false};
+}
+
 // --- Python values to YAML text ---------------------------------------------------------------
 
-// Deeper than any scenario value: a list that contains itself, or absurd nesting, stops here as
-// a ValueError instead of exhausting the stack (SIGSEGV).
+// Bounds on one override value, far above any scenario's: a list containing itself, absurd
+// nesting (which used to exhaust the stack: SIGSEGV), a sequence without end, or a value
+// whose text would fill the memory stop here as a ValueError.
 constexpr int kMaxDepth = 64;
-std::string yaml_text(const py::handle& value, bool nested, int depth = 0);
+constexpr std::size_t kMaxItems = 10000;      // list items and mapping entries, all levels together
+constexpr std::size_t kMaxText = 1u << 20;    // characters of strings, all levels together
+constexpr std::size_t kMaxOverrides = 1000;   // as the loader's own bound
+constexpr std::size_t kMaxSampleSizes = 200;  // as parse_sample_sizes
 
 std::string yaml_real(double x) {
   if (std::isnan(x)) return ".nan";
@@ -37,86 +222,138 @@ std::string yaml_real(double x) {
   return py::repr(py::float_(x)).cast<std::string>();  // shortest text that round-trips
 }
 
-// A top-level string is passed through as YAML text, exactly as `--set key=text` would be; a
-// string inside a list or mapping is quoted (JSON strings are YAML), so commas stay inside it.
-std::string yaml_text(const py::handle& value, bool nested, int depth) {
-  if (depth > kMaxDepth)
-    throw py::value_error("an override value nested more than " + std::to_string(kMaxDepth) +
-                          " deep (or containing itself) cannot be a scenario value");
-  if (value.is_none()) return "null";
-  if (py::isinstance<py::bool_>(value)) return value.cast<bool>() ? "true" : "false";
-  if (py::hasattr(value, "dtype") && py::hasattr(value, "item") && py::hasattr(value, "ndim") &&
-      value.attr("ndim").cast<int>() == 0)
-    return yaml_text(value.attr("item")(), nested, depth);  // numpy scalar -> Python scalar
-  if (py::isinstance<py::int_>(value)) return py::str(value).cast<std::string>();
-  if (py::isinstance<py::float_>(value)) return yaml_real(value.cast<double>());
-  if (py::isinstance<py::str>(value)) {
-    if (!nested) return value.cast<std::string>();
-    return py::module_::import("json").attr("dumps")(value).cast<std::string>();
-  }
-  if (py::isinstance<py::dict>(value)) {
-    std::string s = "{";
-    bool first = true;
-    for (const auto& [k, v] : value.cast<py::dict>()) {
-      s += (first ? "" : ", ") + yaml_text(k, true, depth + 1) + ": " + yaml_text(v, true, depth + 1);
-      first = false;
+// Iterates `values` (a list, tuple or any other sequence), calling f on each item, and stops
+// with a ValueError at the `limit`-th + 1 item, so an endless sequence ends too.
+template <class F>
+void for_each_item(const py::handle& values, std::size_t limit, const std::string& what, F&& f) {
+  const py::object iterator = owned(PyObject_GetIter(values.ptr()));
+  for (std::size_t i = 0;; ++i) {
+    PyObject* next = PyIter_Next(iterator.ptr());
+    if (!next) {
+      if (PyErr_Occurred()) throw py::error_already_set();
+      return;
     }
-    return s + "}";
+    const py::object item = py::reinterpret_steal<py::object>(next);
+    if (i >= limit) value_error("more than " + std::to_string(limit) + " " + what);
+    f(item, i);
   }
-  if (py::isinstance<py::sequence>(value) || py::hasattr(value, "tolist")) {
-    const py::object items =
-        py::hasattr(value, "tolist") ? value.attr("tolist")() : py::reinterpret_borrow<py::object>(value);
-    std::string s = "[";
-    bool first = true;
-    for (const auto& v : items) {
-      s += (first ? "" : ", ") + yaml_text(v, true, depth + 1);
-      first = false;
-    }
-    return s + "]";
-  }
-  throw py::type_error("cannot express a value of type " +
-                       py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>() +
-                       " as YAML; use a number, string, bool, list or dict");
 }
 
-std::string fspath(const py::object& path) {
-  return py::str(py::module_::import("os").attr("fspath")(path)).cast<std::string>();
-}
+// Python value -> YAML text. The caller's own code runs only where a sequence of its own is
+// iterated or a numpy subclass converts itself; containers are copied (PyDict_Items) before
+// they are walked, so such code cannot free what is being read.
+class YamlText {
+ public:
+  std::string operator()(const py::handle& value) { return text(value, false, 0); }
+
+ private:
+  py::object numpy_ = loaded_numpy();
+  std::size_t items_ = 0, characters_ = 0;
+
+  void count_items(std::size_t n) {
+    items_ += n;
+    if (items_ > kMaxItems) value_error("more than " + std::to_string(kMaxItems) + " list items or mapping entries");
+  }
+
+  std::string string(const py::handle& value, bool nested) {
+    const std::string s = utf8(value, "a string");
+    characters_ += s.size();
+    if (characters_ > kMaxText) value_error("more than " + std::to_string(kMaxText) + " characters of text");
+    if (!nested) return s;
+    return py::module_::import("json").attr("dumps")(py::str(s)).cast<std::string>();
+  }
+
+  // A top-level string is passed through as YAML text, exactly as `--set key=text` would be; a
+  // string inside a list or mapping is quoted (JSON strings are YAML), so commas stay inside it.
+  std::string text(const py::handle& value, bool nested, int depth) {
+    if (depth > kMaxDepth)
+      value_error("nested more than " + std::to_string(kMaxDepth) +
+                  " deep (or containing itself); no scenario value is");
+    PyObject* p = value.ptr();
+    if (value.is_none()) return "null";
+    if (PyBool_Check(p)) return p == Py_True ? "true" : "false";
+    if (!numpy_.is_none()) {
+      if (py::isinstance(value, numpy_.attr("ndarray"))) {
+        count_items(static_cast<std::size_t>(whole_number(value.attr("size"), "an array's size", 0, INT64_MAX)));
+        return text(value.attr("tolist")(), nested, depth + 1);
+      }
+      if (py::isinstance(value, numpy_.attr("generic")))  // numpy scalar -> Python scalar
+        return text(value.attr("item")(), nested, depth + 1);
+    }
+    if (PyLong_Check(p)) return py::str(owned(PyNumber_Index(p))).cast<std::string>();  // an exact int
+    if (PyFloat_Check(p)) return yaml_real(PyFloat_AS_DOUBLE(p));
+    if (PyUnicode_Check(p)) return string(value, nested);
+    if (is_bytes_like(value))
+      type_error(type_name(value) + " is not a scenario value; decode it to str (or give a number, list, ...)");
+    if (PyDict_Check(p)) {
+      const py::list entries = owned(PyDict_Items(p));
+      count_items(entries.size());
+      std::string s = "{";
+      for (const auto& entry : entries) {
+        const py::handle key = PyTuple_GET_ITEM(entry.ptr(), 0), item = PyTuple_GET_ITEM(entry.ptr(), 1);
+        if (!PyUnicode_Check(key.ptr())) type_error("mapping keys must be strings, not " + type_name(key));
+        s += (s.size() > 1 ? ", " : "") + string(key, true) + ": " + text(item, true, depth + 1);
+      }
+      return s + "}";
+    }
+    if (PySequence_Check(p)) {
+      std::string s = "[";
+      for_each_item(value, kMaxItems, "list items", [&](const py::handle& item, std::size_t i) {
+        count_items(1);
+        s += (i ? ", " : "") + text(item, true, depth + 1);
+      });
+      return s + "]";
+    }
+    type_error("cannot express a value of type " + type_name(value) +
+               " as YAML; use a number, string, bool, list or dict");
+  }
+};
 
 // {"trial.patients": 120} or ["trial.patients=120"] (or None), plus the trials/seed shorthands.
-ScenarioOverrides to_overrides(const py::object& overrides, const py::object& trials, const py::object& seed) {
+ScenarioOverrides to_overrides(const py::handle& overrides, const py::handle& trials, const py::handle& seed) {
+  const std::string forms = "overrides must be a dict {'trial.patients': 120} or a list ['trial.patients=120']";
   ScenarioOverrides out;
-  if (!overrides.is_none()) {
-    if (py::isinstance<py::dict>(overrides)) {
-      for (const auto& [key, value] : overrides.cast<py::dict>()) {
-        if (!py::isinstance<py::str>(key)) throw py::type_error("override keys must be strings like 'trial.patients'");
-        out.assignments.push_back(key.cast<std::string>() + "=" + yaml_text(value, false));
-      }
-    } else if (py::isinstance<py::str>(overrides)) {
-      out.assignments.push_back(overrides.cast<std::string>());
-    } else if (py::isinstance<py::sequence>(overrides)) {
-      for (const auto& item : overrides) {
-        if (!py::isinstance<py::str>(item))
-          throw py::type_error("a list of overrides holds strings like 'trial.patients=120'");
-        out.assignments.push_back(item.cast<std::string>());
-      }
-    } else {
-      throw py::type_error("overrides must be a dict {'trial.patients': 120} or a list ['trial.patients=120']");
+  PyObject* p = overrides.ptr();
+  if (overrides.is_none()) {
+  } else if (PyDict_Check(p)) {
+    const py::list entries = owned(PyDict_Items(p));  // a copy: nothing below can change it
+    if (entries.size() > kMaxOverrides)
+      value_error("overrides: " + std::to_string(entries.size()) + " entries; at most " +
+                  std::to_string(kMaxOverrides) + " (write the rest into the scenario file)");
+    for (const auto& entry : entries) {
+      const py::handle key = PyTuple_GET_ITEM(entry.ptr(), 0), value = PyTuple_GET_ITEM(entry.ptr(), 1);
+      if (!PyUnicode_Check(key.ptr()))
+        type_error("overrides: keys must be strings like 'trial.patients', not " + type_name(key));
+      const std::string k = utf8(key, "overrides: the key");
+      if (k.empty()) value_error("overrides: an empty key; keys are scenario paths like 'trial.patients'");
+      if (k.find('=') != std::string::npos)
+        value_error("overrides: the key " + shown(k) + " contains '='; give {'trial.patients': 120}");
+      out.assignments.push_back(k + "=" + in_context("override " + shown(k), [&] { return YamlText()(value); }));
     }
+  } else if (PyUnicode_Check(p)) {
+    out.assignments.push_back(utf8(overrides, "overrides"));
+  } else if (PySequence_Check(p) && !is_bytes_like(overrides)) {
+    in_context("overrides", [&] {
+      for_each_item(overrides, kMaxOverrides, "items (write the rest into the scenario file)",
+                    [&](const py::handle& item, std::size_t i) {
+                      if (!PyUnicode_Check(item.ptr()))
+                        type_error("item " + std::to_string(i) + " is " + type_name(item) +
+                                   "; a list of overrides holds strings like 'trial.patients=120'");
+                      out.assignments.push_back(utf8(item, "item " + std::to_string(i)));
+                    });
+    });
+  } else {
+    type_error(forms + ", not " + type_name(overrides));
   }
-  if (!trials.is_none()) out.trials = yaml_text(trials, false);
-  if (!seed.is_none()) out.seed = yaml_text(seed, false);
+  if (!trials.is_none()) out.trials = in_context("trials", [&] { return YamlText()(trials); });
+  if (!seed.is_none()) out.seed = in_context("seed", [&] { return YamlText()(seed); });
   return out;
 }
 
-Scenario load(const py::object& path, const py::object& overrides, const py::object& trials = py::none(),
-              const py::object& seed = py::none()) {
-  return load_scenario(fspath(path), to_overrides(overrides, trials, seed));
-}
-
-SimulationOptions simulation_options(int threads) {
-  if (threads < 0) throw py::value_error("threads must be 0 (all cores) or a positive number");
-  return {threads, false};
+Scenario load(const py::handle& path, const py::handle& overrides, const py::handle& trials = py::none(),
+              const py::handle& seed = py::none()) {
+  const std::string file = scenario_path(path);
+  return load_scenario(file, to_overrides(overrides, trials, seed));
 }
 
 // --- results to Python --------------------------------------------------------------------------
@@ -204,16 +441,16 @@ std::string load_scenario(const py::object& path, const py::object& overrides) {
 }
 
 py::dict run(const py::object& path, const py::object& overrides, const py::object& trials, const py::object& seed,
-             int threads, const py::object& output) {
-  const Scenario scenario = load(path, overrides, trials, seed);
+             const py::object& threads, const py::object& output) {
   const SimulationOptions options = simulation_options(threads);
-  const std::optional<std::string> output_path = output.is_none() ? std::nullopt : std::optional(fspath(output));
+  const std::optional<std::string> output_file = output_path(output);
+  const Scenario scenario = load(path, overrides, trials, seed);
   SimulationResult result;
   {
     py::gil_scoped_release release;
     const TrialPlan plan(scenario);
     result = simulate_scenario(plan, options);
-    if (output_path) write_simulation(*output_path, plan, result);
+    if (output_file) write_simulation(*output_file, plan, result);
   }
   py::dict out;
   out["power"] = power_dict(result.power);
@@ -230,28 +467,33 @@ py::dict run(const py::object& path, const py::object& overrides, const py::obje
   for (const auto& arm : scenario.arms)
     arms.append(py::dict("name"_a = arm.name, "ratio"_a = arm.ratio, "control"_a = arm.control));
   out["arms"] = std::move(arms);
-  out["output"] = output_path ? py::object(py::str(*output_path)) : py::object(py::none());
+  out["output"] = output_file ? py::object(py::str(*output_file)) : py::object(py::none());
   return out;
 }
 
 std::vector<std::int64_t> sample_sizes(const py::object& patients) {
-  if (py::isinstance<py::str>(patients)) return parse_sample_sizes(patients.cast<std::string>());
+  PyObject* p = patients.ptr();
+  if (PyUnicode_Check(p)) return parse_sample_sizes(utf8(patients, "patients"));
+  if (!PySequence_Check(p) || PyDict_Check(p) || is_bytes_like(patients))
+    type_error("patients must be a list of whole numbers, e.g. [60, 80, 100], or a string like '60:140:20', not " +
+               type_name(patients));
   // A list goes through the same parser, so it is sorted, de-duplicated and range-checked alike.
   std::string text;
-  for (const auto& n : patients) {
-    if (py::isinstance<py::bool_>(n) || !py::hasattr(n, "__index__"))
-      throw py::type_error("patients must be whole numbers, e.g. [60, 80, 100], or a string like '60:140:20'");
-    text += (text.empty() ? "" : ",") + py::str(py::module_::import("operator").attr("index")(n)).cast<std::string>();
-  }
-  if (text.empty()) throw py::value_error("patients: give at least one sample size");
+  in_context("patients", [&] {
+    for_each_item(patients, kMaxSampleSizes, "sample sizes", [&](const py::handle& n, std::size_t i) {
+      const std::int64_t size = whole_number(n, "item " + std::to_string(i), 2, 100000);
+      text += (text.empty() ? "" : ",") + std::to_string(size);
+    });
+  });
+  if (text.empty()) value_error("patients: give at least one sample size");
   return parse_sample_sizes(text);
 }
 
 py::dict sweep(const py::object& path, const py::object& patients, const py::object& overrides,
-               const py::object& trials, const py::object& seed, int threads) {
+               const py::object& trials, const py::object& seed, const py::object& threads) {
   const auto sizes = sample_sizes(patients);
-  const Scenario scenario = load(path, overrides, trials, seed);
   const SimulationOptions options = simulation_options(threads);
+  const Scenario scenario = load(path, overrides, trials, seed);
   SweepResult result;
   {
     py::gil_scoped_release release;
@@ -260,20 +502,28 @@ py::dict sweep(const py::object& path, const py::object& patients, const py::obj
   return sweep_dict(result, scenario);
 }
 
-py::dict sample_size(const py::object& path, const std::string& endpoint, double target_power, std::int64_t step,
-                     std::int64_t minimum, std::int64_t maximum, const std::string& criterion,
-                     const py::object& overrides, const py::object& trials, const py::object& seed, int threads) {
+py::dict sample_size(const py::object& path, const py::object& endpoint_name, const py::object& target_power_value,
+                     const py::object& step_value, const py::object& minimum_value, const py::object& maximum_value,
+                     const py::object& criterion_name, const py::object& overrides, const py::object& trials,
+                     const py::object& seed, const py::object& threads) {
   // The same checks as `vtrial samplesize`.
-  if (!(target_power > 0 && target_power < 1)) throw py::value_error("target_power must be in (0, 1)");
-  if (step < 1 || step > 100000) throw py::value_error("step must be a whole number from 1 to 100000");
-  if (minimum < 2 || maximum > 100000 || maximum < minimum)
-    throw py::value_error("minimum and maximum must satisfy 2 <= minimum <= maximum <= 100000");
-  if (criterion != "lower" && criterion != "estimate") throw py::value_error("criterion must be 'lower' or 'estimate'");
+  const std::string endpoint = text_argument(endpoint_name, "endpoint");
+  if (endpoint.empty()) value_error("endpoint is empty; give one of the scenario's endpoints");
+  const double target_power = real_number(target_power_value, "target_power");
+  if (!(target_power > 0 && target_power < 1)) value_error("target_power must be in (0, 1)");
+  const std::int64_t step = whole_number(step_value, "step", 1, 100000);
+  const std::int64_t minimum = whole_number(minimum_value, "minimum", 2, 100000);
+  const std::int64_t maximum = whole_number(maximum_value, "maximum", 2, 100000);
+  if (maximum < minimum)
+    value_error("maximum (" + std::to_string(maximum) + ") must not be below minimum (" + std::to_string(minimum) +
+                ")");
+  const std::string criterion = text_argument(criterion_name, "criterion");
+  if (criterion != "lower" && criterion != "estimate") value_error("criterion must be 'lower' or 'estimate'");
+  const SimulationOptions options = simulation_options(threads);
   const SampleSizeSearch search{
       endpoint, target_power, step,
       minimum,  maximum,      criterion == "lower" ? PowerCriterion::lower_bound : PowerCriterion::estimate};
   const Scenario scenario = load(path, overrides, trials, seed);
-  const SimulationOptions options = simulation_options(threads);
   SampleSizeResult found;
   {
     py::gil_scoped_release release;
@@ -291,21 +541,26 @@ PYBIND11_MODULE(_vtrial, m) {
   m.doc() = "vtrial: Monte Carlo simulation of a clinical trial's power and feasibility (compiled core)";
   m.attr("__version__") = VTRIAL_VERSION;
 
-  // Bad scenarios and arguments are ValueError (with the command line's message); anything else
-  // the simulator throws is RuntimeError. Python's own exceptions pass through unchanged.
+  // A bad argument is TypeError or ValueError; bad scenarios are ValueError (with the command
+  // line's message); running out of memory is MemoryError; anything else the simulator throws
+  // is RuntimeError. Python's own exceptions pass through unchanged.
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const ArgumentError& e) {
+      set_error(e.type, e.message);
     } catch (const py::builtin_exception&) {
       throw;
     } catch (const py::error_already_set&) {
       throw;
     } catch (const vtrial::SettingsError& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
+      set_error(PyExc_ValueError, e.what());
     } catch (const std::invalid_argument& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
+      set_error(PyExc_ValueError, e.what());
+    } catch (const std::bad_alloc&) {
+      PyErr_NoMemory();
     } catch (const std::exception& e) {
-      PyErr_SetString(PyExc_RuntimeError, e.what());
+      set_error(PyExc_RuntimeError, e.what());
     }
   });
 
