@@ -26,14 +26,15 @@ struct TrialWorker {
   std::vector<std::vector<PatientRecord>>* kept;
   std::vector<double> row;
   std::size_t largest;
+  std::size_t begin;  // the first trial of the range run
 
   void operator()(std::size_t t) {
     // Kept trials are written out patient by patient, so their records are complete; the
     // others fill only what the analysis reads.
     const bool keep = kept && t < kept->size();
     const auto records = simulator.simulate(t, largest, nullptr, keep ? OutputRequest{} : analysis.outputs_read());
-    auto& set = (*tables)[(t / block_rows) % 2];
-    const std::size_t r = t % block_rows;
+    auto& set = (*tables)[((t - begin) / block_rows) % 2];
+    const std::size_t r = (t - begin) % block_rows;
     for (std::size_t i = 0; i < sample_sizes->size(); ++i) {
       analysis.analyze(records.first(static_cast<std::size_t>((*sample_sizes)[i])), row);
       for (std::size_t c = 0; c < row.size(); ++c) set[i].at(c, r) = row[c];
@@ -42,13 +43,14 @@ struct TrialWorker {
   }
 };
 
-// Runs every trial in blocks of `block_rows`; after each block, on_block(tables, first, rows)
-// sees that block's rows, one table per sample size.
+// Runs the trials of `range` in blocks of `block_rows`; after each block, on_block(tables,
+// first, rows) sees that block's rows (trials first.. of the whole run), one table per sample
+// size.
 template <class OnBlock>
 void simulate_in_blocks(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
-                        const SimulationOptions& options, std::size_t block_rows,
+                        const SimulationOptions& options, TrialRange range, std::size_t block_rows,
                         std::vector<std::vector<PatientRecord>>* kept, OnBlock on_block) {
-  const auto trials = static_cast<std::size_t>(plan.scenario().simulation.trials);
+  const std::size_t trials = range.size();
   const auto& columns = plan.columns();
   block_rows = std::max<std::size_t>(std::min(block_rows, trials), 1);
   std::array<std::vector<ResultTable>, 2> tables;
@@ -56,7 +58,7 @@ void simulate_in_blocks(const TrialPlan& plan, const std::vector<std::int64_t>& 
     for (std::size_t i = 0; i < sample_sizes.size(); ++i) tables[set].emplace_back(columns, block_rows);
   const auto largest = static_cast<std::size_t>(*std::max_element(sample_sizes.begin(), sample_sizes.end()));
   run_monte_carlo_blocks(
-      trials, block_rows, {options.threads, options.progress},
+      range.first, range.last, block_rows, {options.threads, options.progress},
       [&] {
         return TrialWorker{plan.simulator(),
                            plan.analysis(),
@@ -65,19 +67,27 @@ void simulate_in_blocks(const TrialPlan& plan, const std::vector<std::int64_t>& 
                            block_rows,
                            kept,
                            std::vector<double>(columns.size()),
-                           largest};
+                           largest,
+                           range.first};
       },
-      [&](std::size_t begin, std::size_t end) { on_block(tables[(begin / block_rows) % 2], begin, end - begin); });
+      [&](std::size_t begin, std::size_t end) {
+        on_block(tables[((begin - range.first) / block_rows) % 2], begin, end - begin);
+      });
 }
 
 }  // namespace
+
+TrialRange run_range(const Scenario& scenario, const SimulationOptions& options) {
+  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
+  return options.shard ? shard_range(*options.shard, trials) : TrialRange{0, trials};
+}
 
 std::vector<ResultTable> simulate_sample_sizes(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
                                                const SimulationOptions& options,
                                                std::vector<std::vector<PatientRecord>>* kept) {
   const auto trials = static_cast<std::size_t>(plan.scenario().simulation.trials);
   std::vector<ResultTable> result;
-  simulate_in_blocks(plan, sample_sizes, options, trials, kept,
+  simulate_in_blocks(plan, sample_sizes, options, {0, trials}, trials, kept,
                      [&](std::vector<ResultTable>& tables, std::size_t, std::size_t) { result = std::move(tables); });
   if (result.empty())  // no trials: empty tables with the columns
     for (std::size_t i = 0; i < sample_sizes.size(); ++i) result.emplace_back(plan.columns(), 0);
@@ -94,10 +104,12 @@ SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOption
   const auto start = std::chrono::steady_clock::now();
   const Scenario& scenario = plan.scenario();
   SimulationResult result;
-  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
+  const TrialRange range = run_range(scenario, options);
+  const std::size_t trials = range.size();
   const auto patients = static_cast<std::size_t>(scenario.trial.patients);
+  // Indexed by trial; in a shard, the kept trials before its range stay empty (no rows).
   std::vector<std::vector<PatientRecord>> kept(
-      std::min(trials, static_cast<std::size_t>(scenario.output.patient_trials)));
+      std::min(range.last, static_cast<std::size_t>(scenario.output.patient_trials)));
   const auto& columns = plan.columns();
   PowerTally power(columns, plan.power_names());
   DesignTally design(columns, plan.looks(), plan.descriptive_names());
@@ -105,7 +117,7 @@ SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOption
                                  : options.block_trials > 0 ? options.block_trials
                                                             : Hdf5Output::kChunkRows;
   result.trials = ResultTable(columns, 0);
-  simulate_in_blocks(plan, {scenario.trial.patients}, options, block_rows, &kept,
+  simulate_in_blocks(plan, {scenario.trial.patients}, options, range, block_rows, &kept,
                      [&](std::vector<ResultTable>& tables, std::size_t first, std::size_t rows) {
                        power.add(tables.front(), rows);
                        design.add(tables.front(), rows);
@@ -117,7 +129,9 @@ SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOption
                      });
   result.patients = patient_table(kept);
 
-  const auto traced = std::min(patients, static_cast<std::size_t>(scenario.output.trajectory_patients));
+  // Trajectories are of trial 0: in the shard that holds it.
+  const auto traced =
+      range.first > 0 ? 0 : std::min(patients, static_cast<std::size_t>(scenario.output.trajectory_patients));
   if (traced > 0) {
     // Trial 0 again, recording courses: the same streams give the same patients as the run.
     TrialSimulator simulator = plan.simulator();
@@ -150,6 +164,14 @@ void write_run_attributes(Hdf5Output& out, const Scenario& scenario, const std::
   out.root_attribute("trials", static_cast<std::int64_t>(scenario.simulation.trials));
   out.root_attribute("source_revision", std::string(source_revision()));
   out.root_attribute("command", command());
+}
+
+void write_shard_attributes(Hdf5Output& out, const Shard& shard, const TrialRange& range) {
+  out.root_attribute("shard", shard_text(shard));
+  out.root_attribute("shard_index", shard.index);
+  out.root_attribute("shard_count", shard.count);
+  out.root_attribute("first_trial", static_cast<std::int64_t>(range.first));
+  out.root_attribute("shard_trials", static_cast<std::int64_t>(range.size()));
 }
 
 void write_power_summary(Hdf5Output& out, const std::string& group, const std::vector<EndpointPower>& power) {
@@ -258,15 +280,17 @@ void write_simulation(const std::string& path, const TrialPlan& plan, const Simu
 SimulationResult simulate_to_file(const std::string& path, const Scenario& scenario, const SimulationOptions& options) {
   // The file is opened first (an unwritable path fails before any simulation) under its
   // temporary name; a failure anywhere below removes it and leaves `path` untouched.
+  const TrialRange range = run_range(scenario, options);  // before the file: a bad shard names --shard
   Hdf5Output out(path);
-  write_run_attributes(out, scenario, "vtrial.run");
+  write_run_attributes(out, scenario, options.shard ? "vtrial.shard" : "vtrial.run");
+  if (options.shard) write_shard_attributes(out, *options.shard, range);
   SimulationResult result;
   {
     const TrialPlan plan(scenario);
     write_schema(out, plan);
-    auto trials = out.stream_table("trials", plan.columns(), static_cast<std::size_t>(scenario.simulation.trials));
+    auto trials = out.stream_table("trials", plan.columns(), range.size());
     result = simulate_scenario(plan, options, [&](const ResultTable& block, std::size_t first, std::size_t rows) {
-      trials.write(block, first, rows);
+      trials.write(block, first - range.first, rows);
     });
     trials.finish();
   }

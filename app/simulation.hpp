@@ -3,10 +3,12 @@
 // glue between the generic engine and the trial's models, shared by the CLI and Python.
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/design_summary.hpp"
+#include "app/shard.hpp"
 #include "engine/power_summary.hpp"
 #include "engine/result_table.hpp"
 #include "models/patient_record.hpp"
@@ -22,9 +24,15 @@ struct SimulationOptions {
   bool progress = false;  // progress bar on stderr when it is a terminal
   // Trials per block when rows are streamed to a sink (0 = the HDF5 chunk length, 65,536).
   std::size_t block_trials = 0;
+  // Only this shard's trials (app/shard.hpp); the file is then a shard file for vtrial merge.
+  std::optional<Shard> shard = std::nullopt;
 };
 
-// Receives rows [0, rows) of a block of per-trial results: trials first .. first + rows - 1.
+// The trials a run with these options simulates: the shard's range, or all of them.
+TrialRange run_range(const Scenario& scenario, const SimulationOptions& options);
+
+// Receives rows [0, rows) of a block of per-trial results: trials first .. first + rows - 1
+// (trial indices of the whole run, also in a shard).
 using TrialRowsSink = std::function<void(const ResultTable& block, std::size_t first, std::size_t rows)>;
 
 struct SimulationResult {
@@ -70,6 +78,9 @@ inline constexpr int kFileFormatVersion = 2;
 // Root attributes every result file carries: filetype, version, format_version, scenario, seed,
 // trials, source_revision, command (app/provenance.hpp).
 void write_run_attributes(Hdf5Output& out, const Scenario& scenario, const std::string& filetype);
+// A shard file's root attributes: shard ("K/N"), shard_index, shard_count, first_trial and
+// shard_trials (its /trials rows are trials first_trial .. first_trial + shard_trials - 1).
+void write_shard_attributes(Hdf5Output& out, const Shard& shard, const TrialRange& range);
 // The summary group: one row per endpoint.
 void write_power_summary(Hdf5Output& out, const std::string& group, const std::vector<EndpointPower>& power);
 void write_design_summary(Hdf5Output& out, const std::string& group, const DesignSummary& design);

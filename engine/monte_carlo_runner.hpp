@@ -24,19 +24,20 @@ struct RunnerOptions {
 
 inline int resolve_threads(int requested) { return requested > 0 ? requested : tbb::info::default_concurrency(); }
 
-// Trials in consecutive blocks [first, last) of at most `block_rows`, each run in parallel;
-// `on_block(first, last)` then sees each block, in trial order, one call at a time. This is
+// Trials [begin, end) in consecutive blocks [first, last) of at most `block_rows` (counted from
+// `begin`), each run in parallel; `on_block(first, last)` then sees each block, in trial order,
+// one call at a time. A shard of a run is such a range: trial t is the same trial in any range. This is
 // what keeps memory flat in the number of trials (rows go to a file block by block); the
 // workers, and their warm scratch buffers, live across blocks.
 // With more than one thread, on_block(block k) runs on its own thread while block k + 1 is
 // simulated (so writing a block never leaves a core idle), and it has finished before block
-// k + 2 starts: storage that alternates between even and odd blocks (block = first /
+// k + 2 starts: storage that alternates between even and odd blocks (block = (first - begin) /
 // block_rows) is never written while on_block reads it. With one thread, on_block runs inline.
 // An exception from on_block reaches the caller.
 // `make_worker()` returns a callable object `w` with `w(std::size_t trial)`; each thread gets
 // its own, so workers may hold scratch buffers without locks.
 template <class MakeWorker, class OnBlock>
-void run_monte_carlo_blocks(std::size_t trials, std::size_t block_rows, const RunnerOptions& options,
+void run_monte_carlo_blocks(std::size_t begin, std::size_t end, std::size_t block_rows, const RunnerOptions& options,
                             MakeWorker make_worker, OnBlock on_block) {
   using Worker = std::invoke_result_t<MakeWorker>;
   const int threads = resolve_threads(options.threads);
@@ -44,11 +45,11 @@ void run_monte_carlo_blocks(std::size_t trials, std::size_t block_rows, const Ru
   // Python threads with different `threads=`) each get the concurrency they asked for.
   tbb::task_arena arena(threads);
   tbb::enumerable_thread_specific<Worker> workers(make_worker);
-  ProgressBar progress(trials, options.progress && stderr_is_terminal());
+  ProgressBar progress(end - begin, options.progress && stderr_is_terminal());
   const std::size_t step = std::max<std::size_t>(block_rows, 1);
   std::future<void> consuming;  // on_block of the previous block, when overlapped
-  for (std::size_t first = 0; first < trials; first += step) {
-    const std::size_t last = first + std::min(step, trials - first);
+  for (std::size_t first = begin; first < end; first += step) {
+    const std::size_t last = first + std::min(step, end - first);
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(first, last, 16),
                         [&](const tbb::blocked_range<std::size_t>& r) {
@@ -58,7 +59,7 @@ void run_monte_carlo_blocks(std::size_t trials, std::size_t block_rows, const Ru
                         });
     });
     if (consuming.valid()) consuming.get();
-    if (threads > 1 && last < trials) {
+    if (threads > 1 && last < end) {
       consuming = std::async(std::launch::async, [&on_block, first, last] { on_block(first, last); });
     } else {
       on_block(first, last);

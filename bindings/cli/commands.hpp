@@ -10,6 +10,7 @@ int validate_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
 int samplesize_command(const std::vector<std::string>& args);
 int verify_command(const std::vector<std::string>& args);
+int merge_command(const std::vector<std::string>& args);
 
 // Thrown for a malformed command line (exit status 2, as is the convention for usage errors).
 struct UsageError {

@@ -52,4 +52,11 @@ bool parse_command_line(const std::vector<std::string>& args, const std::string&
   return true;
 }
 
+SimulationOptions simulation_options(const CommonOptions& common) {
+  SimulationOptions options;
+  options.threads = common.threads;
+  options.progress = !common.json;
+  return options;
+}
+
 }  // namespace vtrial::cli

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/scenario_input.hpp"
+#include "app/simulation.hpp"
 
 namespace vtrial::cli {
 
@@ -23,6 +24,8 @@ struct CommonOptions {
 void add_scenario_options(boost::program_options::options_description& options, CommonOptions& common);
 // Adds those and --threads --output --json: what the simulating commands take.
 void add_common_options(boost::program_options::options_description& options, CommonOptions& common);
+// Threads from --threads, the progress bar unless --json.
+SimulationOptions simulation_options(const CommonOptions& common);
 // Parses; throws UsageError on malformed input. Returns false when --help was printed.
 bool parse_command_line(const std::vector<std::string>& args, const std::string& usage,
                         boost::program_options::options_description& options, CommonOptions& common);

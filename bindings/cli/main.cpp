@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "  validate SCENARIO   check a scenario and print it with every default resolved\n"
     "  sweep SCENARIO      power, enrollment and deadline across sample sizes (--patients 60:140:20)\n"
     "  samplesize SCENARIO the smallest N reaching a target power (--endpoint, --target-power)\n"
+    "  merge SHARD.h5...   join the shard files of a run (run --shard K/N) into its single-run file\n"
     "  verify FILE.h5...   check a result file's checksums; print its content digest\n\n"
     "`vtrial COMMAND --help` describes a command's options.\n";
 
@@ -74,6 +75,8 @@ int main(int argc, char** argv) {
       status = vtrial::cli::samplesize_command(rest);
     else if (all[0] == "verify")
       status = vtrial::cli::verify_command(rest);
+    else if (all[0] == "merge")
+      status = vtrial::cli::merge_command(rest);
     else
       std::cerr << "vtrial: unknown command '" << all[0] << "'\n" << kUsage;
     // A summary that never reached its reader (a full disk, a closed pipe) is a failure: a

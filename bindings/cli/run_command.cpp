@@ -1,4 +1,5 @@
 #include <iostream>
+#include <stdexcept>
 
 #include "app/simulation.hpp"
 #include "bindings/cli/commands.hpp"
@@ -13,15 +14,31 @@ int run_command(const std::vector<std::string>& args) {
   CommonOptions common;
   boost::program_options::options_description options("vtrial run: simulate a design and estimate its power");
   add_common_options(options, common);
+  const std::string unset = "\x01";  // not typeable: tells "--shard ''" from no --shard
+  std::string shard_arg = unset;
+  options.add_options()("shard", boost::program_options::value(&shard_arg),
+                        "K/N: simulate only the K-th of N contiguous ranges of trials and write a shard file "
+                        "for vtrial merge (docs/cluster.md)");
   if (!parse_command_line(args,
                           "vtrial run SCENARIO [--trials N] [--seed S] [--threads T] [--set k=v ...] "
-                          "[--output FILE] [--json]",
+                          "[--output FILE] [--json] [--shard K/N]",
                           options, common))
     return 0;
+  SimulationOptions run_options = simulation_options(common);
+  if (shard_arg != unset) {
+    try {
+      run_options.shard = parse_shard(shard_arg);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError{e.what()};
+    }
+  }
 
   const Scenario scenario = load_scenario(common.scenario, common.overrides);
-  const std::string output = common.output.empty() ? default_output_path(common.scenario) : common.output;
-  const SimulationResult result = simulate_to_file(output, scenario, {common.threads, !common.json});
+  const std::string suffix = run_options.shard ? ".shard" + std::to_string(run_options.shard->index) + "of" +
+                                                     std::to_string(run_options.shard->count)
+                                               : "";
+  const std::string output = common.output.empty() ? default_output_path(common.scenario, suffix) : common.output;
+  const SimulationResult result = simulate_to_file(output, scenario, run_options);
 
   const char* model = scenario.model == PatientModelKind::mechanistic ? "mechanistic" : "parametric";
   if (common.json) {
@@ -38,6 +55,7 @@ int run_command(const std::vector<std::string>& args) {
                       {"seconds", result.seconds},
                       {"output", output},
                       {"format_version", kFileFormatVersion},
+                      {"shard", run_options.shard ? Json(shard_text(*run_options.shard)) : Json()},
                       {"arms", arms},
                       {"endpoints", power_json(result.power)},
                       {"design", design_json(result.design)}};

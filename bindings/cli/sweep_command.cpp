@@ -64,7 +64,7 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   const Scenario scenario = load_scenario(common.scenario, common.overrides);
   const std::string output = common.output.empty() ? default_output_path(common.scenario, "_sweep") : common.output;
-  const SweepResult sweep = sweep_sample_sizes(scenario, sizes, {common.threads, !common.json});
+  const SweepResult sweep = sweep_sample_sizes(scenario, sizes, simulation_options(common));
   write_sweep(output, scenario, sweep, "vtrial.sweep");
   if (common.json) {
     const Json out = {{"scenario", scenario.name},
@@ -113,7 +113,7 @@ int samplesize_command(const std::vector<std::string>& args) {
   const Scenario scenario = load_scenario(common.scenario, common.overrides);
   const std::string output =
       common.output.empty() ? default_output_path(common.scenario, "_samplesize") : common.output;
-  const SampleSizeResult found = find_sample_size(scenario, search, {common.threads, !common.json});
+  const SampleSizeResult found = find_sample_size(scenario, search, simulation_options(common));
   write_sweep(output, scenario, found.evaluated, "vtrial.samplesize");
   const auto& p = found.power;
   if (common.json) {

@@ -64,6 +64,20 @@ py::object owned(PyObject* result) {
   return py::reinterpret_steal<py::object>(result);
 }
 
+// "ZeroDivisionError: text". Not e.what(): pybind11 2.10 formats an exception whose __str__
+// raises by recursing until the stack overflows (SIGSEGV).
+std::string message_of(const py::error_already_set& e) {
+  std::string out = reinterpret_cast<PyTypeObject*>(e.type().ptr())->tp_name;
+  PyObject* text = e.value() ? PyObject_Str(e.value().ptr()) : nullptr;
+  Py_ssize_t size = 0;
+  const char* data = text ? PyUnicode_AsUTF8AndSize(text, &size) : nullptr;
+  if (data && size > 0) out += ": " + std::string(data, static_cast<std::size_t>(size));
+  if (!data) out += " (its message cannot be shown)";
+  Py_XDECREF(text);
+  PyErr_Clear();
+  return out;
+}
+
 // Runs f(). A bad argument found inside, or an exception raised by the caller's own code (a
 // broken __fspath__, __index__ or __getitem__), comes out prefixed with `context`; the latter
 // as TypeError, or ValueError if it was one (or an OverflowError), chained to the original.
@@ -77,8 +91,11 @@ auto in_context(const std::string& context, F&& f) -> decltype(f()) {
   } catch (py::error_already_set& e) {
     if (!e.matches(PyExc_Exception) || e.matches(PyExc_MemoryError)) throw;
     PyObject* type = e.matches(PyExc_ValueError) || e.matches(PyExc_OverflowError) ? PyExc_ValueError : PyExc_TypeError;
-    std::string what = e.what();
-    what = what.substr(0, what.find('\n'));  // pybind11 appends the traceback
+    // The type's name says what went wrong, unless it is the one raised (then perhaps by an
+    // inner in_context: "item 0: ..." rather than "TypeError: item 0: ...").
+    std::string what = message_of(e);
+    const std::string same = std::string(reinterpret_cast<PyTypeObject*>(type)->tp_name) + ": ";
+    if (e.type().ptr() == type && what.rfind(same, 0) == 0) what = what.substr(same.size());
     py::raise_from(e, type, (context + ": " + what).c_str());
     throw py::error_already_set();
   }
@@ -158,23 +175,16 @@ std::string path_argument(const py::handle& value, const std::string& name) {
   return path;
 }
 
-// A scenario is YAML text of a few kilobytes. Reading a device or a pipe would never end
-// (/dev/zero, a FIFO) or read nothing and take every default (/dev/null); a directory is
-// refused by the loader itself, and a missing file named by it.
-constexpr std::uintmax_t kMaxScenarioBytes = 16u << 20;
-
+// Reading a device or a pipe as a scenario would never end (/dev/zero, a FIFO: the loader
+// blocks in open) or read nothing and take every default (/dev/null). A directory, a missing
+// file and one too large are refused by the loader itself.
 std::string scenario_path(const py::handle& value) {
   const std::string path = path_argument(value, "path");
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
-  if (ec || !fs::exists(status) || fs::is_directory(status)) return path;
-  if (!fs::is_regular_file(status))
+  if (!ec && fs::exists(status) && !fs::is_directory(status) && !fs::is_regular_file(status))
     value_error("path " + path + ": not a regular file (a device, pipe or socket); give a scenario file");
-  const std::uintmax_t size = fs::file_size(path, ec);
-  if (!ec && size > kMaxScenarioBytes)
-    value_error("path " + path + ": " + std::to_string(size) + " bytes; a scenario file is YAML text (at most " +
-                std::to_string(kMaxScenarioBytes >> 20) + " MiB)");
   return path;
 }
 
@@ -187,7 +197,8 @@ std::optional<std::string> output_path(const py::handle& value) {
   try {
     check_output_target(path);
   } catch (const std::runtime_error& e) {
-    value_error(std::string("output: ") + e.what());
+    const std::string why = e.what();
+    value_error(why.rfind("output", 0) == 0 ? why : "output: " + why);
   }
   namespace fs = std::filesystem;
   const fs::path parent = fs::path(path).parent_path();
@@ -202,7 +213,9 @@ std::optional<std::string> output_path(const py::handle& value) {
 constexpr std::int64_t kMaxThreads = 1024;
 
 SimulationOptions simulation_options(const py::handle& threads) {
-  return {static_cast<int>(whole_number(threads, "threads (0 = all cores)", 0, kMaxThreads)), false};
+  SimulationOptions options;  // no progress bar
+  options.threads = static_cast<int>(whole_number(threads, "threads (0 = all cores)", 0, kMaxThreads));
+  return options;
 }
 
 // --- Python values to YAML text ---------------------------------------------------------------

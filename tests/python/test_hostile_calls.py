@@ -59,6 +59,22 @@ class BadIndex:  # __index__ raises
         raise ZeroDivisionError("broken __index__")
 
 
+class Unprintable(Exception):  # an exception that cannot even be shown
+    def __str__(self):
+        raise Unprintable()
+    __repr__ = __str__
+
+
+class UnprintableIndex:  # __index__ raises that exception
+    def __index__(self):
+        raise Unprintable()
+
+
+class UnprintableFspath:  # os.fspath() raises that exception
+    def __fspath__(self):
+        raise Unprintable()
+
+
 class BadFspath:  # os.fspath() raises
     def __fspath__(self):
         raise ZeroDivisionError("broken __fspath__")
@@ -90,22 +106,22 @@ class FakeArray:  # quacks like numpy, but nothing it answers makes sense
 CONTAINER = {}
 
 
-class Mutating(int):  # clears the dict it is a value of while being converted, then raises
-    def __str__(self):
+class Mutating:  # a sequence that, read, replaces the dicts it is in (freeing them), then raises
+    def __getitem__(self, i):
+        CONTAINER["analysis"].clear()
         CONTAINER.clear()
-        CONTAINER.update({str(i): i for i in range(100)})
+        CONTAINER.update({str(i): [i] * 100 for i in range(100)})
         raise ZeroDivisionError("mutated its container")
-    __repr__ = __str__
 
 
 def mutating_overrides():
     CONTAINER.clear()
-    CONTAINER.update({"analysis": {"alpha": Mutating(1), "beta": [Mutating(2)]}, "trial.patients": 120})
+    CONTAINER.update({"analysis": {"alpha": 0.05, "interim": {"fractions": Mutating()}}, "trial.patients": 120})
     return CONTAINER
 
 
-def looped_list():
-    a = [1]
+def looped_list(first=1):
+    a = [first]
     a.append(a)
     return a
 
@@ -169,6 +185,7 @@ CASES = [
     ("path-object", f"{L}(object())", TE, "path"),
     ("path-numpy-array", f"{L}(np.array([S]))", TE, "path"),
     ("path-broken-fspath", f"{L}(BadFspath())", TE, "path"),
+    ("path-unprintable-fspath", f"{L}(UnprintableFspath())", TE, "path"),
     ("path-empty", f"{L}('')", VE, "path"),
     ("path-nul", f"{L}(S + '\\0.yaml')", VE, "null"),
     ("path-bytes-nul", f"{L}(os.fsencode(S) + b'\\0')", VE, "null"),
@@ -180,6 +197,8 @@ CASES = [
     ("path-dev-zero", f"{L}('/dev/zero')", VE, "/dev/zero"),  # used to read forever
     ("path-fifo", f"{L}(P('fifo'))", VE, "fifo"),  # used to block forever
     ("path-text-not-yaml", f"{L}(P('text.txt'))", VE, "text.txt"),
+    ("path-bytes-not-utf8", f"{L}(os.fsencode(P('nowhere')) + b'\\xff.yaml')", VE, "nowhere"),
+    ("path-huge-sparse-file", f"{L}(P('huge.yaml'))", VE, "huge.yaml"),
     ("path-binary", f"{L}(P('truncated.h5'))", VE, "truncated.h5"),
     ("run-path-int", f"{R}(7, trials=5)", TE, "path"),
     ("sweep-path-none", f"{SW}(None, [60])", TE, "path"),
@@ -193,6 +212,13 @@ CASES = [
     ("overrides-list-of-bytes", f"{L}(S, [b'trial.patients=120'])", TE, "overrides"),
     ("overrides-list-nul", f"{L}(S, ['trial.patients=120\\0'])", VE, "null"),
     ("overrides-str-nul", f"{L}(S, 'trial.patients=1\\0')", VE, "null"),
+    ("overrides-str-empty", f"{L}(S, '')", VE, "--set"),
+    ("overrides-str-no-key", f"{L}(S, '=120')", VE, "=120"),
+    ("overrides-str-no-value", f"{L}(S, 'trial.patients=')", VE, "trial.patients"),
+    ("overrides-str-second-document", f"{L}(S, 'trial.patients=120\\n---\\nanalysis: {{alpha: 0.9}}')", VE,
+     "trial.patients"),
+    ("overrides-str-newline-injection", f"{L}(S, 'trial.patients=120\\nanalysis: {{alpha: 0.9}}')", VE,
+     "trial.patients"),
     ("overrides-list-million", f"{L}(S, ['trial.patients=120'] * 10**6)", VE, "overrides"),
     ("overrides-dict-million", f"{L}(S, {{f'k{{i}}': i for i in range(10**6)}})", VE, "overrides"),
     ("overrides-endless-sequence", f"{L}(S, Endless('trial.patients=120'))", VE, "overrides"),
@@ -221,7 +247,7 @@ CASES = [
     ("value-type", ov("int"), TE, K),
     ("value-function", ov("print"), TE, K),
     ("value-broken-str", ov("BadStr()"), TE, K),
-    ("value-int-broken-str", ov("BadInt(120)"), TE, K),
+    ("value-int-broken-str", ov("BadInt(5)", "analysis.alpha"), VE, "analysis.alpha"),  # its __str__ unused
     ("value-in-list-broken-str", ov("[BadStr()]", "analysis.interim.fractions"), TE, "analysis.interim.fractions"),
     ("value-fake-array", ov("FakeArray()"), TE, K),
     ("value-mutates-container", f"{L}(S, mutating_overrides())", TE, "analysis"),
@@ -298,8 +324,10 @@ CASES = [
     ("threads-bool", f"{R}(S, trials=5, threads=True)", TE, "threads"),
     ("threads-list", f"{R}(S, trials=5, threads=[2])", TE, "threads"),
     ("threads-broken-index", f"{R}(S, trials=5, threads=BadIndex())", TE, "threads"),
+    ("threads-unprintable-error", f"{R}(S, trials=5, threads=UnprintableIndex())", TE, "threads"),
     ("threads-numpy-negative", f"{R}(S, trials=5, threads=np.int64(-3))", VE, "threads"),
     ("threads-numpy-float", f"{R}(S, trials=5, threads=np.float64(2))", TE, "threads"),
+    ("threads-numpy-bool", f"{R}(S, trials=5, threads=np.bool_(True))", TE, "threads"),
     ("sweep-threads-huge", f"{SW}(S, [60], trials=5, threads=10**6)", VE, "threads"),
     ("samplesize-threads-negative", f"{SS}(S, trials=5, threads=-1)", VE, "threads"),
     # --- output= (nothing here may ever be replaced) ----------------------------------------------
@@ -319,6 +347,9 @@ CASES = [
     ("output-list", f"{R}(S, trials=5, output=[P('x.h5')])", TE, "output"),
     ("run-unknown-keyword", f"{R}(S, trials=5, outptu=P('x.h5'))", TE, "outptu"),
     ("run-too-many-arguments", f"{R}(S, None, 5, 1, 0, None, 'extra')", TE, "run"),
+    ("run-unknown-keyword-unprintable", f"{R}(S, bogus=BadStr())", TE, "bogus"),
+    ("run-too-many-unprintable", f"{R}(BadStr(), 1, 2, 3, 4, 5, BadStr())", TE, "run"),
+    ("load-no-arguments", f"{L}()", TE, "load_scenario"),
     # --- sweep(patients=) -------------------------------------------------------------------------
     ("patients-none", f"{SW}(S, None, trials=5)", TE, "patients"),
     ("patients-int", f"{SW}(S, 60, trials=5)", TE, "patients"),
@@ -339,7 +370,7 @@ CASES = [
     ("patients-range-huge", f"{SW}(S, range(2, 10**18), trials=5)", VE, "patients"),
     ("patients-endless", f"{SW}(S, Endless(60), trials=5)", VE, "patients"),
     ("patients-itertools-count", f"{SW}(S, itertools.count(60), trials=5)", (TE, VE), "patients"),
-    ("patients-self-list", f"{SW}(S, looped_list(), trials=5)", TE, "patients"),
+    ("patients-self-list", f"{SW}(S, looped_list(60), trials=5)", TE, "patients"),
     ("patients-numpy-float", f"{SW}(S, np.array([60.5]), trials=5)", TE, "patients"),
     ("patients-numpy-2d", f"{SW}(S, np.array([[60, 80]]), trials=5)", TE, "patients"),
     ("patients-string-nul", f"{SW}(S, '60\\0,80', trials=5)", VE, "patients"),
@@ -394,6 +425,10 @@ CASES = [
     ("read-external-link-to-fifo", f"{RR}(P('external.h5'))", VE, "external.h5"),
     ("read-malformed-looks", f"{RR}(P('bad_looks.h5'))", VE, "bad_looks.h5"),
     ("read-malformed-summary", f"{RR}(P('bad_summary.h5'))", VE, "bad_summary.h5"),
+    ("read-huge-sparse-dataset", f"{RR}(P('huge_dataset.h5'))", VE, "huge_dataset.h5"),
+    ("read-bytes-path-missing", f"{RR}(os.fsencode(P('nowhere')) + b'\\xff.h5')", FE, "nowhere"),
+    ("read-broken-fspath", f"{RR}(BadFspath())", TE, "path"),
+    ("read-unprintable-fspath", f"{RR}(UnprintableFspath())", TE, "path"),
 ]
 
 
@@ -412,6 +447,11 @@ def _scratch(root):
         f["trials/x_p"] = np.zeros(1000)
     data = (root / "full.h5").read_bytes()
     (root / "truncated.h5").write_bytes(data[: len(data) // 2])
+    with open(root / "huge.yaml", "wb") as f:  # 1 TiB of nothing: sparse, no disk used
+        f.truncate(1 << 40)
+    with h5py.File(root / "huge_dataset.h5", "w") as f:  # 8 TiB declared, nothing written
+        f.attrs["filetype"] = "vtrial.run"
+        f.create_dataset("trials/x_p", shape=(1 << 40,), dtype="f8", chunks=(1 << 16,))
     with h5py.File(root / "filetype_int.h5", "w") as f:
         f.attrs["filetype"] = np.arange(3)
     with h5py.File(root / "cycle.h5", "w") as f:

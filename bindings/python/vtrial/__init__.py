@@ -19,6 +19,10 @@ A bad scenario key or value raises ValueError with the command line's message; o
 raise RuntimeError. See docs/python.md.
 """
 
+import errno
+import os
+import stat
+
 try:
     from ._vtrial import __version__, load_scenario, run, sample_size, sweep
 except ImportError as _error:  # read_result still works without the compiled module
@@ -57,30 +61,98 @@ def read_result(path):
     """
     import h5py  # imported here so that `import vtrial` does not require h5py
 
-    def read_group(group):
+    path = _result_path(path)
+    try:
+        with h5py.File(path, "r") as f:
+            return _read_result_file(h5py, f, path)
+    except (_ResultFileError, MemoryError):
+        raise
+    except (OSError, KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as error:
+        # h5py's own OSError names no file; a well-formed HDF5 file may still not hold what a
+        # vtrial result file holds (a truncated copy, a corrupted chunk, missing datasets).
+        raise _ResultFileError(f"{path}: not a readable vtrial result file: {_describe(error)}") from error
+
+
+def _describe(error):
+    """'KeyError: text', even for an exception whose str() raises."""
+    try:
+        text = str(error)
+    except Exception:
+        text = "(its message cannot be shown)"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+class _ResultFileError(ValueError):
+    """A file read_result cannot read as a vtrial result (raised as ValueError)."""
+
+
+def _result_path(path):
+    """The path as str; a missing file is FileNotFoundError, anything but a regular file ValueError."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"read_result: path must be a str, bytes or os.PathLike, not {type(path).__name__}")
+    try:
+        path = os.fsdecode(path)
+    except Exception as error:  # a broken __fspath__
+        raise TypeError(f"read_result: path: {_describe(error)}") from error
+    if path == "":
+        raise ValueError("read_result: path is empty")
+    if "\0" in path:
+        raise ValueError(f"read_result: path {path!r} contains a null byte")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, "no such result file", path) from None
+    if stat.S_ISDIR(mode):
+        raise ValueError(f"{path}: is a directory, not a result file")
+    if not stat.S_ISREG(mode):  # a pipe would block forever, /dev/null read as nothing
+        raise ValueError(f"{path}: not a regular file (a device, pipe or socket), not a result file")
+    return path
+
+
+# A vtrial result file has groups of groups at most (/design/looks); deeper means a crafted file,
+# perhaps a group that links back to its parent.
+_MAX_GROUP_DEPTH = 8
+
+
+def _read_result_file(h5py, f, path):
+    def read_group(group, depth, groups_only=False):
+        if depth > _MAX_GROUP_DEPTH:
+            raise _ResultFileError(f"{path}: groups nested more than {_MAX_GROUP_DEPTH} deep at {group.name} "
+                                   "(or a group linked into itself); not a vtrial result file")
         columns = {}
-        for name, item in group.items():
+        for name in group:
+            # Only the file's own objects: an external or soft link could point anywhere (a pipe).
+            link = group.get(name, getlink=True)
+            if not isinstance(link, h5py.HardLink):
+                raise _ResultFileError(f"{path}: {group.name.rstrip('/')}/{name} is a link to elsewhere "
+                                       f"({type(link).__name__}), which a vtrial result file never holds")
+            item = group[name]
+            if groups_only and not isinstance(item, h5py.Group):
+                continue
             if isinstance(item, h5py.Group):
-                columns[name] = read_group(item)
+                columns[name] = read_group(item, depth + 1)
+            elif not isinstance(item, h5py.Dataset):
+                raise _ResultFileError(f"{path}: {item.name} is a {type(item).__name__}, not a dataset")
             elif h5py.check_string_dtype(item.dtype) is not None:
                 columns[name] = [_text(v) for v in item.asstr()[()]]
             else:
-                columns[name] = item[()]
+                try:
+                    columns[name] = item[()]
+                except MemoryError:
+                    raise _ResultFileError(f"{path}: {item.name} holds {item.size} values, more than fit in "
+                                           "memory; not a vtrial result file") from None
         return columns
 
     def scalar(values, i):
         value = values[i]
         return value if isinstance(value, str) else value.item()
 
-    out = {}
-    with h5py.File(path, "r") as f:
-        out["attributes"] = {name: _text(value) for name, value in f.attrs.items()}
-        # Any other HDF5 file would read back as an empty or meaningless result.
-        if not str(out["attributes"].get("filetype", "")).startswith("vtrial."):
-            raise ValueError(f"{path}: not a vtrial result file (its root attribute filetype is not vtrial.*)")
-        for group_name, group in f.items():
-            if isinstance(group, h5py.Group):
-                out[group_name] = read_group(group)
+    out = {"attributes": {name: _text(value) for name, value in f.attrs.items()}}
+    # Any other HDF5 file would read back as an empty or meaningless result.
+    filetype = out["attributes"].get("filetype", "")
+    if not isinstance(filetype, str) or not filetype.startswith("vtrial."):
+        raise _ResultFileError(f"{path}: not a vtrial result file (its root attribute filetype is not vtrial.*)")
+    out.update(read_group(f, 0, groups_only=True))
 
     summary = out.get("summary")
     if summary and "endpoint" in summary:

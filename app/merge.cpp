@@ -1,0 +1,227 @@
+#include "app/merge.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+#include <utility>
+
+#include "app/simulation.hpp"
+#include "app/trial_plan.hpp"
+#include "engine/hdf5_input.hpp"
+#include "engine/hdf5_output.hpp"
+#include "engine/settings.hpp"
+#include "models/record_tables.hpp"
+
+namespace vtrial {
+namespace {
+
+std::string required_text(const Hdf5Input& in, const std::string& name) {
+  auto v = in.text_attribute(name);
+  if (!v) throw std::runtime_error(in.path() + ": no root attribute '" + name + "'; not a vtrial shard file");
+  return *v;
+}
+
+std::int64_t required_integer(const Hdf5Input& in, const std::string& name) {
+  auto v = in.integer_attribute(name);
+  if (!v) throw std::runtime_error(in.path() + ": no root attribute '" + name + "'; not a vtrial shard file");
+  return *v;
+}
+
+// The first line where two texts differ, as "line N: text" of each.
+std::pair<std::string, std::string> first_different_line(const std::string& a, const std::string& b) {
+  std::size_t line = 1, i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i])
+    if (a[i++] == '\n') ++line;
+  const auto line_of = [](const std::string& s, std::size_t at) {
+    const std::size_t start = s.rfind('\n', at == 0 ? 0 : at - 1);
+    const std::size_t begin = start == std::string::npos || at == 0 ? 0 : start + 1;
+    return s.substr(begin, s.find('\n', begin) - begin);
+  };
+  const std::string where = "line " + std::to_string(line) + ": ";
+  return {where + line_of(a, i), where + line_of(b, i)};
+}
+
+std::string range_text(const TrialRange& r) {
+  return "trials " + std::to_string(r.first) + " to " + std::to_string(r.last - 1);
+}
+
+// The shards' files in order, read as one sequence of rows of `group`.
+class RowSource {
+ public:
+  RowSource(const std::vector<std::unique_ptr<Hdf5Input>>& files, std::string group, std::vector<ColumnSpec> specs)
+      : files_(files), group_(std::move(group)), specs_(std::move(specs)) {}
+  // Fills rows [0, n) of `block` with the next n rows; returns n (0 at the end).
+  std::size_t next(ResultTable& block) {
+    std::size_t filled = 0;
+    while (filled < block.rows() && file_ < files_.size()) {
+      const Hdf5Input& in = *files_[file_];
+      const std::size_t available =
+          in.has(group_ + "/" + specs_.front().name) ? in.rows(group_ + "/" + specs_.front().name) : 0;
+      if (row_ >= available) {
+        ++file_;
+        row_ = 0;
+        continue;
+      }
+      const std::size_t n = std::min(block.rows() - filled, available - row_);
+      const ResultTable part = in.read_table(group_, specs_, row_, n);
+      for (std::size_t c = 0; c < specs_.size(); ++c)
+        std::copy(part.column(c).begin(), part.column(c).end(), &block.at(c, filled));
+      filled += n;
+      row_ += n;
+    }
+    return filled;
+  }
+
+ private:
+  const std::vector<std::unique_ptr<Hdf5Input>>& files_;
+  std::string group_;
+  std::vector<ColumnSpec> specs_;
+  std::size_t file_ = 0, row_ = 0;
+};
+
+// A whole (small) table: the shards' rows of `group` one after another.
+ResultTable concatenated(const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& group,
+                         const std::vector<ColumnSpec>& specs) {
+  ResultTable all(specs, 0);
+  for (const auto& in : files) {
+    const std::string first = group + "/" + specs.front().name;
+    if (!in->has(first)) continue;
+    all.append(in->read_table(group, specs, 0, in->rows(first)));
+  }
+  return all;
+}
+
+}  // namespace
+
+ShardFile read_shard_file(const std::string& path) {
+  const Hdf5Input in(path);
+  const auto filetype = in.text_attribute("filetype");
+  if (!filetype || *filetype != "vtrial.shard")
+    throw std::runtime_error(path + ": not a shard file (its root attribute filetype is '" + filetype.value_or("") +
+                             "', not vtrial.shard; write shards with vtrial run --shard K/N)");
+  ShardFile f;
+  f.path = path;
+  f.scenario = required_text(in, "scenario");
+  f.version = required_text(in, "version");
+  f.source_revision = required_text(in, "source_revision");
+  f.seed = required_integer(in, "seed");
+  f.trials = required_integer(in, "trials");
+  f.format_version = required_integer(in, "format_version");
+  f.shard = {required_integer(in, "shard_index"), required_integer(in, "shard_count")};
+  const auto first = required_integer(in, "first_trial"), rows = required_integer(in, "shard_trials");
+  if (f.trials < 1 || f.shard.count < 1 || f.shard.index < 1 || f.shard.index > f.shard.count ||
+      f.shard.count > f.trials)
+    throw std::runtime_error(path + ": its shard attributes are inconsistent");
+  f.range = shard_range(f.shard, static_cast<std::size_t>(f.trials));
+  if (first != static_cast<std::int64_t>(f.range.first) || rows != static_cast<std::int64_t>(f.range.size()))
+    throw std::runtime_error(path + ": holds trials " + std::to_string(first) + "+" + std::to_string(rows) +
+                             ", which is not shard " + shard_text(f.shard) + " of " + std::to_string(f.trials));
+  return f;
+}
+
+std::vector<ShardFile> check_shards(const std::vector<std::string>& paths) {
+  if (paths.empty()) throw std::runtime_error("no shard files given");
+  std::vector<ShardFile> shards;
+  for (const auto& p : paths) shards.push_back(read_shard_file(p));
+  const ShardFile& a = shards.front();
+  for (const ShardFile& b : shards) {
+    const auto differ = [&](const std::string& what, const std::string& x, const std::string& y) {
+      throw std::runtime_error("the shards are not of one run: " + what + " differs between " + a.path + " (" + x +
+                               ") and " + b.path + " (" + y + ")");
+    };
+    if (b.seed != a.seed) differ("the seed", std::to_string(a.seed), std::to_string(b.seed));
+    if (b.trials != a.trials) differ("the number of trials", std::to_string(a.trials), std::to_string(b.trials));
+    if (b.version != a.version) differ("the program version", a.version, b.version);
+    if (b.source_revision != a.source_revision) differ("the source revision", a.source_revision, b.source_revision);
+    if (b.format_version != a.format_version)
+      differ("the file-format version", std::to_string(a.format_version), std::to_string(b.format_version));
+    if (b.shard.count != a.shard.count)  // ranges of different splits overlap or leave gaps
+      differ("the number of shards", std::to_string(a.shard.count), std::to_string(b.shard.count));
+    if (b.scenario != a.scenario) {  // last: the seed and trials are in it too, and said better above
+      const auto [x, y] = first_different_line(a.scenario, b.scenario);
+      differ("the resolved scenario (root attribute scenario)", x, y);
+    }
+  }
+  std::sort(shards.begin(), shards.end(),
+            [](const ShardFile& x, const ShardFile& y) { return x.shard.index < y.shard.index; });
+  for (std::size_t i = 1; i < shards.size(); ++i)
+    if (shards[i].shard.index == shards[i - 1].shard.index)
+      throw std::runtime_error("shard " + shard_text(shards[i].shard) + " (" + range_text(shards[i].range) +
+                               ") is given twice: " + shards[i - 1].path + " and " + shards[i].path);
+  const auto missing = missing_shards(paths);
+  if (!missing.empty()) {
+    std::string list;
+    for (const Shard& s : missing)
+      list += (list.empty() ? "" : ", ") + shard_text(s) + " (" +
+              range_text(shard_range(s, static_cast<std::size_t>(a.trials))) + ")";
+    throw std::runtime_error(std::to_string(missing.size()) + " of " + std::to_string(a.shard.count) +
+                             " shards missing: " + list + "; run them with vtrial run ... --shard K/N");
+  }
+  return shards;
+}
+
+std::vector<Shard> missing_shards(const std::vector<std::string>& paths) {
+  std::vector<bool> present;
+  std::int64_t count = 0;
+  for (const auto& p : paths) {
+    const ShardFile f = read_shard_file(p);
+    if (count == 0) count = f.shard.count, present.assign(static_cast<std::size_t>(count), false);
+    if (f.shard.count != count)
+      throw std::runtime_error("the shards are not of one run: " + p + " is one of " + std::to_string(f.shard.count) +
+                               " shards, " + paths.front() + " one of " + std::to_string(count));
+    present[static_cast<std::size_t>(f.shard.index - 1)] = true;
+  }
+  std::vector<Shard> missing;
+  for (std::int64_t k = 1; k <= count; ++k)
+    if (!present[static_cast<std::size_t>(k - 1)]) missing.push_back({k, count});
+  return missing;
+}
+
+std::size_t merge_shards(const std::vector<std::string>& paths, const std::string& output) {
+  const std::vector<ShardFile> shards = check_shards(paths);
+  // The plan comes from the resolved scenario the shards carry: the same program (checked
+  // above) builds the same columns, tests and looks from it.
+  Settings settings = Settings::from_string(shards.front().scenario, shards.front().path + " (scenario attribute)");
+  const Scenario scenario = read_scenario(settings);
+  const TrialPlan plan(scenario);
+  std::vector<std::unique_ptr<Hdf5Input>> files;
+  for (const auto& s : shards) {
+    files.push_back(std::make_unique<Hdf5Input>(s.path));
+    const std::string column = "/trials/" + plan.columns().front().name;
+    if (!files.back()->has(column) || files.back()->rows(column) != s.range.size())
+      throw std::runtime_error(s.path + ": /trials does not hold the " + std::to_string(s.range.size()) +
+                               " rows of shard " + shard_text(s.shard));
+  }
+
+  Hdf5Output out(output);
+  write_run_attributes(out, scenario, "vtrial.run");
+  write_schema(out, plan);
+  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
+  PowerTally power(plan.columns(), plan.power_names());
+  DesignTally design(plan.columns(), plan.looks(), plan.descriptive_names());
+  {
+    // Blocks as a single run streams them (the first block decides each column's storage).
+    auto stream = out.stream_table("trials", plan.columns(), trials);
+    RowSource rows(files, "/trials", plan.columns());
+    ResultTable block(plan.columns(), std::min(trials, Hdf5Output::kChunkRows));
+    std::size_t written = 0;
+    for (std::size_t n; (n = rows.next(block)) > 0; written += n) {
+      power.add(block, n);
+      design.add(block, n);
+      stream.write(block, written, n);
+    }
+    if (written != trials)
+      throw std::runtime_error("the shards hold " + std::to_string(written) + " trial rows, not " +
+                               std::to_string(trials));
+    stream.finish();
+  }
+  out.write_table("patients", concatenated(files, "/patients", patient_table({}).specs()));
+  const ResultTable trajectories = concatenated(files, "/trajectories", trajectory_table({}, {}).specs());
+  if (trajectories.rows() > 0) out.write_table("trajectories", trajectories);
+  write_power_summary(out, "summary", plan.describe(power.result()));
+  write_design_summary(out, "design", plan.describe(design.result()));
+  out.commit();
+  return trials;
+}
+
+}  // namespace vtrial

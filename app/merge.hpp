@@ -1,0 +1,37 @@
+#pragma once
+// Joins the shard files of one run (vtrial run --shard K/N) into the file a single vtrial run
+// would have written: /trials, /patients and /trajectories are the shards' rows in trial
+// order; /summary and /design are tallied again from the merged rows, in the same order and
+// blocks as a single run, so every dataset is bit-identical to it.
+#include <string>
+#include <vector>
+
+#include "app/shard.hpp"
+
+namespace vtrial {
+
+// What each shard file says about itself, read before anything is merged.
+struct ShardFile {
+  std::string path;
+  Shard shard;
+  TrialRange range;
+  std::string scenario, version, source_revision;
+  std::int64_t seed = 0, trials = 0, format_version = 0;
+};
+
+// Reads a shard file's attributes; throws std::runtime_error if `path` is not one.
+ShardFile read_shard_file(const std::string& path);
+
+// Checks that the shards are of one run (the same resolved scenario, seed, trials, program
+// version and source revision, file-format version and shard count) and cover every trial
+// exactly once; throws std::runtime_error naming what differs, or which shard is missing or
+// doubled. Returns them in trial order.
+std::vector<ShardFile> check_shards(const std::vector<std::string>& paths);
+
+// The shards of the run that `paths` are part of that none of them holds, in order.
+std::vector<Shard> missing_shards(const std::vector<std::string>& paths);
+
+// Checks, then writes `output` (atomically, as every result file); returns the number of trials.
+std::size_t merge_shards(const std::vector<std::string>& paths, const std::string& output);
+
+}  // namespace vtrial
