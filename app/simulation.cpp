@@ -79,6 +79,7 @@ void simulate_in_blocks(const TrialPlan& plan, const std::vector<std::int64_t>& 
 
 TrialRange run_range(const Scenario& scenario, const SimulationOptions& options) {
   const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
+  if (options.range) return *options.range;
   return options.shard ? shard_range(*options.shard, trials) : TrialRange{0, trials};
 }
 

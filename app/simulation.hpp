@@ -26,6 +26,8 @@ struct SimulationOptions {
   std::size_t block_trials = 0;
   // Only this shard's trials (app/shard.hpp); the file is then a shard file for vtrial merge.
   std::optional<Shard> shard = std::nullopt;
+  // Only these trials, in memory (the blocks a rank of an MPI job runs: app/distributed_run.hpp).
+  std::optional<TrialRange> range = std::nullopt;
 };
 
 // The trials a run with these options simulates: the shard's range, or all of them.

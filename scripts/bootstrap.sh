@@ -17,7 +17,8 @@ packages=(cmake g++ make pkg-config
 faces=ON
 if [ "$mode" = test ]; then
   packages+=(libgtest-dev libbenchmark-dev
-    pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-yaml)
+    pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-yaml
+    libopenmpi-dev openmpi-bin)
   # The fuzz target: Debian's clang 14 with its libFuzzer and sanitizer runtimes (optional below).
   fuzz_packages=(clang libclang-rt-14-dev)
 else
@@ -60,7 +61,8 @@ case "$mode" in
     san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
     cmake -S "$here" -B "$asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVTRIAL_PYTHON=/usr/bin/python3 \
       -DCMAKE_CXX_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" -DCMAKE_SHARED_LINKER_FLAGS="$san" \
-      -DVTRIAL_BUILD_TESTS=ON -DVTRIAL_BUILD_BENCH=OFF -DVTRIAL_BUILD_PYTHON=OFF -DVTRIAL_SANITIZER_CHECKS=ON >/dev/null
+      -DVTRIAL_BUILD_TESTS=ON -DVTRIAL_BUILD_BENCH=OFF -DVTRIAL_BUILD_PYTHON=OFF -DVTRIAL_SANITIZER_CHECKS=ON \
+      -DVTRIAL_MPI=OFF >/dev/null
     cmake --build "$asan" -j"$(nproc)"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir "$asan" --output-on-failure -j"$(nproc)" --timeout 1800
@@ -74,7 +76,7 @@ case "$mode" in
       clang++ -fsanitize=fuzzer,address,undefined "$probe/probe.cpp" -o "$probe/probe" 2>/dev/null; then
       rm -rf "$probe"
       cmake -S "$here" -B "$fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-        -DVTRIAL_FUZZ=ON -DVTRIAL_BUILD_TESTS=OFF -DVTRIAL_BUILD_BENCH=OFF -DVTRIAL_BUILD_PYTHON=OFF >/dev/null
+        -DVTRIAL_FUZZ=ON -DVTRIAL_BUILD_TESTS=OFF -DVTRIAL_BUILD_BENCH=OFF -DVTRIAL_BUILD_PYTHON=OFF -DVTRIAL_MPI=OFF >/dev/null
       cmake --build "$fuzz" --target fuzz_scenario -j"$(nproc)"
       ctest --test-dir "$fuzz" --output-on-failure -j"$(nproc)" --timeout 600
     else

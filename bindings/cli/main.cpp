@@ -5,12 +5,14 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "app/provenance.hpp"
 #include "bindings/cli/commands.hpp"
 #include "engine/hdf5_output.hpp"
+#include "engine/process_group.hpp"
 
 namespace {
 
@@ -51,20 +53,35 @@ void clean_up_on(int sig) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::vector<std::string> words(argv, argv + argc);  // before MPI may edit argv
+  // Under mpirun, join the job first: the clean-up handlers below then replace MPI's own.
+  const vtrial::ProcessGroup& group = vtrial::ProcessGroup::start(argc, argv);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) clean_up_on(sig);
-  const std::vector<std::string> all(argv + 1, argv + argc);
+  const std::vector<std::string> all(words.begin() + 1, words.end());
+  // Rank 0 alone prints results (and usage); the other ranks only simulate.
+  std::ostream* out = group.rank() == 0 ? &std::cout : nullptr;
+  const auto finish = [&](int status) {
+    group.finish();
+    return status;
+  };
   if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
-    std::cout << kUsage;
-    return all.empty() ? 2 : 0;
+    if (out) *out << kUsage;
+    return finish(all.empty() ? 2 : 0);
   }
   if (all[0] == "--version") {
-    std::cout << "vtrial " << VTRIAL_VERSION << "\n";
-    return 0;
+    if (out)
+      *out << "vtrial " << VTRIAL_VERSION << "\nsource revision " << vtrial::source_revision() << "\nMPI "
+           << (vtrial::ProcessGroup::built_with_mpi() ? "yes (mpirun -n R vtrial run ...)" : "no") << "\n";
+    return finish(0);
   }
   const std::vector<std::string> rest(all.begin() + 1, all.end());
-  vtrial::set_command(vtrial::shell_words(std::vector<std::string>(argv, argv + argc)));
+  vtrial::set_command(vtrial::shell_words(words));
+  if (!out) std::cout.rdbuf(nullptr);
   try {
     int status = 2;
+    if (group.distributed() && all[0] != "run" && all[0] != "validate")
+      throw std::runtime_error("vtrial " + all[0] + " under mpirun: only vtrial run is spread over MPI ranks; run " +
+                               all[0] + " without mpirun");
     if (all[0] == "run")
       status = vtrial::cli::run_command(rest);
     else if (all[0] == "validate")
@@ -77,25 +94,31 @@ int main(int argc, char** argv) {
       status = vtrial::cli::verify_command(rest);
     else if (all[0] == "merge")
       status = vtrial::cli::merge_command(rest);
-    else
+    else if (out)
       std::cerr << "vtrial: unknown command '" << all[0] << "'\n" << kUsage;
     // A summary that never reached its reader (a full disk, a closed pipe) is a failure: a
     // script must not take the exit status 0 for a result it did not get.
-    std::cout.flush();
-    if (!std::cout) {
-      std::cerr << "vtrial: error: cannot write to standard output (full disk or closed pipe?)\n";
-      return 1;
+    if (out) {
+      std::cout.flush();
+      if (!std::cout) {
+        std::cerr << "vtrial: error: cannot write to standard output (full disk or closed pipe?)\n";
+        return finish(1);
+      }
     }
-    return status;
+    return finish(status);
   } catch (const vtrial::cli::UsageError& e) {
-    std::cerr << "vtrial " << all[0] << ": " << e.message << "\n";
-    return 2;
+    if (out) std::cerr << "vtrial " << all[0] << ": " << e.message << "\n";
+    return finish(2);  // every rank parsed the same words and stops here alike
   } catch (const std::exception& e) {
-    std::cerr << "vtrial: error: " << e.what() << "\n";
+    if (group.distributed())
+      std::cerr << "vtrial: error (rank " << group.rank() << " of " << group.size() << "): " << e.what() << "\n";
+    else
+      std::cerr << "vtrial: error: " << e.what() << "\n";
     // Leave without running static destructors: after a failed HDF5 write the library's own
     // clean-up at exit would close the abandoned file and can crash (engine/hdf5_output.cpp).
+    // In an MPI job, the whole job ends: a rank waiting for this one's blocks never would.
     std::cout.flush();
     std::cerr.flush();
-    std::_Exit(1);
+    group.abort(1);
   }
 }

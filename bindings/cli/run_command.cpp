@@ -1,6 +1,8 @@
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 
+#include "app/distributed_run.hpp"
 #include "app/simulation.hpp"
 #include "bindings/cli/commands.hpp"
 #include "bindings/cli/common_options.hpp"
@@ -33,12 +35,35 @@ int run_command(const std::vector<std::string>& args) {
     }
   }
 
-  const Scenario scenario = load_scenario(common.scenario, common.overrides);
+  const ProcessGroup& group = ProcessGroup::world();
+  if (group.distributed() && run_options.shard)
+    throw UsageError{"--shard under mpirun: the ranks already share the trials; give one or the other"};
+  std::optional<Scenario> loaded;
+  if (!group.distributed()) {
+    loaded.emplace(load_scenario(common.scenario, common.overrides));
+  } else {
+    // Every rank loads the scenario; if any cannot, rank 0 says so and all stop together.
+    std::string error;
+    try {
+      loaded.emplace(load_scenario(common.scenario, common.overrides));
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    if (group.any(!error.empty())) {
+      if (group.rank() == 0)
+        std::cerr << "vtrial: error: " << (error.empty() ? "another rank could not load the scenario" : error) << "\n";
+      return 1;
+    }
+  }
+  const Scenario& scenario = *loaded;
   const std::string suffix = run_options.shard ? ".shard" + std::to_string(run_options.shard->index) + "of" +
                                                      std::to_string(run_options.shard->count)
                                                : "";
   const std::string output = common.output.empty() ? default_output_path(common.scenario, suffix) : common.output;
-  const SimulationResult result = simulate_to_file(output, scenario, run_options);
+  const SimulationResult result = group.distributed()
+                                      ? simulate_to_file_distributed(output, scenario, run_options, group)
+                                      : simulate_to_file(output, scenario, run_options);
+  if (group.rank() != 0) return 0;
 
   const char* model = scenario.model == PatientModelKind::mechanistic ? "mechanistic" : "parametric";
   if (common.json) {
@@ -52,6 +77,7 @@ int run_command(const std::vector<std::string>& args) {
                       {"seed", scenario.simulation.seed},
                       {"alpha", scenario.analysis.alpha},
                       {"threads", result.threads},
+                      {"ranks", group.size()},
                       {"seconds", result.seconds},
                       {"output", output},
                       {"format_version", kFileFormatVersion},

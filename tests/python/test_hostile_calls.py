@@ -9,15 +9,15 @@ passes when the child process
     as the case says; a subclass counts);
   - whose message names the offending argument or key.
 
-The cases are run concurrently once per session (ALL_RESULTS) and checked one by one; the counts
-(cases tried, clean exceptions, failures) are printed at the end of the module.
+The cases are run three at a time once per module (the `outcome` fixture) and checked one by one;
+the counts (cases tried, clean exceptions, failures) are printed at the end of the module. No
+case may change a file: outputs such as /dev/null or the scenario must be refused untouched.
 
 Run by ctest as `python_module`, like test_module.py (PYTHONPATH, VTRIAL_SOURCE_DIR).
 """
 import concurrent.futures
 import json
 import os
-import resource
 import stat
 import subprocess
 import sys
@@ -31,10 +31,12 @@ import pytest
 TIMEOUT = 60  # seconds per case: a hang fails its case
 MEMORY = 4 << 30  # bytes of address space per case: a runaway allocation fails its case, not the machine
 
-# The child's preamble: argv is [scenario, scratch directory, expression]. Helpers that build the
-# abusive values are defined here, so every case in the table is one expression.
+# The child's preamble: argv is [scenario, scratch directory, expression, memory limit]. Helpers
+# that build the abusive values are defined here, so every case in the table is one expression.
 CHILD = r'''
-import itertools, json, math, os, pathlib, sys
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[4]), int(sys.argv[4])))
+import itertools, json, math, os, pathlib
 import numpy as np
 import vtrial
 
@@ -148,13 +150,20 @@ def deep_dict(n):
     return outer
 
 
+def text(x, show):
+    try:
+        return show(x)[:4000]
+    except BaseException:
+        return "(cannot be shown)"
+
+
 try:
     value = eval(EXPR)
 except BaseException as e:
     print("\n@@" + json.dumps({"type": type(e).__name__, "mro": [c.__name__ for c in type(e).__mro__],
-                               "message": str(e)[:4000]}), flush=True)
+                               "message": text(e, str)}), flush=True)
     raise
-print("\n@@" + json.dumps({"returned": repr(value)[:1000]}), flush=True)
+print("\n@@" + json.dumps({"returned": text(value, repr)}), flush=True)
 '''
 
 TE, VE, OE, RE, FE = "TypeError", "ValueError", "OverflowError", "RuntimeError", "FileNotFoundError"
@@ -279,6 +288,7 @@ CASES = [
     ("value-2-64", ov("2**64"), VE, K),
     ("value-minus-2-63-minus-1", ov("-2**63 - 1"), VE, K),
     ("value-10-100", ov("10**100"), VE, K),
+    ("value-10-5000", ov("10**5000"), VE, K),  # more digits than int -> str converts
     ("value-float-1e308", ov("1e308"), VE, K),
     ("value-negative", ov("-1"), VE, K),
     ("value-numpy-nan", ov("np.float64('nan')"), VE, K),
@@ -426,6 +436,7 @@ CASES = [
     ("read-malformed-looks", f"{RR}(P('bad_looks.h5'))", VE, "bad_looks.h5"),
     ("read-malformed-summary", f"{RR}(P('bad_summary.h5'))", VE, "bad_summary.h5"),
     ("read-huge-sparse-dataset", f"{RR}(P('huge_dataset.h5'))", VE, "huge_dataset.h5"),
+    ("read-huge-string-dataset", f"{RR}(P('huge_strings.h5'))", VE, "huge_strings.h5"),
     ("read-bytes-path-missing", f"{RR}(os.fsencode(P('nowhere')) + b'\\xff.h5')", FE, "nowhere"),
     ("read-broken-fspath", f"{RR}(BadFspath())", TE, "path"),
     ("read-unprintable-fspath", f"{RR}(UnprintableFspath())", TE, "path"),
@@ -452,6 +463,9 @@ def _scratch(root):
     with h5py.File(root / "huge_dataset.h5", "w") as f:  # 8 TiB declared, nothing written
         f.attrs["filetype"] = "vtrial.run"
         f.create_dataset("trials/x_p", shape=(1 << 40,), dtype="f8", chunks=(1 << 16,))
+    with h5py.File(root / "huge_strings.h5", "w") as f:  # 2^40 strings declared, nothing written
+        f.attrs["filetype"] = "vtrial.run"
+        f.create_dataset("arms/name", shape=(1 << 40,), dtype=h5py.string_dtype(), chunks=(1 << 16,))
     with h5py.File(root / "filetype_int.h5", "w") as f:
         f.attrs["filetype"] = np.arange(3)
     with h5py.File(root / "cycle.h5", "w") as f:
@@ -483,16 +497,12 @@ def _snapshot(root):
     return sorted((p.name, p.lstat().st_mode, p.lstat().st_size, p.lstat().st_mtime_ns) for p in root.iterdir())
 
 
-def _limit_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
-
-
 def _run_case(scenario, scratch, expr):
     start = time.monotonic()
     try:
-        proc = subprocess.run([sys.executable, "-c", CHILD, scenario, str(scratch), expr], capture_output=True,
-                              text=True, errors="replace", timeout=TIMEOUT, env=os.environ.copy(), cwd=scratch,
-                              preexec_fn=_limit_memory)
+        proc = subprocess.run([sys.executable, "-c", CHILD, scenario, str(scratch), expr, str(MEMORY)],
+                              capture_output=True, text=True, errors="replace", timeout=TIMEOUT,
+                              env=os.environ.copy(), cwd=scratch)
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "seconds": time.monotonic() - start}
     report = None

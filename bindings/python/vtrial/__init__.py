@@ -15,7 +15,8 @@ Functions:
     read_result(path) -> dict                          reads an HDF5 result file (needs h5py only)
 
 Overrides are ``{"trial.patients": 120}`` or ``["trial.patients=120"]``, as ``vtrial --set``.
-A bad scenario key or value raises ValueError with the command line's message; other failures
+A bad scenario key or value raises ValueError with the command line's message; an argument of
+the wrong type raises TypeError and one out of range ValueError, naming it; other failures
 raise RuntimeError. See docs/python.md.
 """
 
@@ -133,11 +134,12 @@ def _read_result_file(h5py, f, path):
                 columns[name] = read_group(item, depth + 1)
             elif not isinstance(item, h5py.Dataset):
                 raise _ResultFileError(f"{path}: {item.name} is a {type(item).__name__}, not a dataset")
-            elif h5py.check_string_dtype(item.dtype) is not None:
-                columns[name] = [_text(v) for v in item.asstr()[()]]
             else:
                 try:
-                    columns[name] = item[()]
+                    if h5py.check_string_dtype(item.dtype) is not None:
+                        columns[name] = [_text(v) for v in item.asstr()[()]]
+                    else:
+                        columns[name] = item[()]
                 except MemoryError:
                     raise _ResultFileError(f"{path}: {item.name} holds {item.size} values, more than fit in "
                                            "memory; not a vtrial result file") from None

@@ -1,0 +1,110 @@
+#include "app/distributed_run.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+
+#include "app/trial_plan.hpp"
+#include "engine/hdf5_output.hpp"
+#include "engine/monte_carlo_runner.hpp"
+
+namespace vtrial {
+namespace {
+
+constexpr int kBlockTag = 1;
+
+// Column-major rows [0, rows) of a block, as one message.
+std::vector<double> packed(const ResultTable& block, std::size_t rows) {
+  std::vector<double> buffer;
+  buffer.reserve(block.columns() * rows);
+  for (std::size_t c = 0; c < block.columns(); ++c)
+    buffer.insert(buffer.end(), block.column(c).begin(), block.column(c).begin() + static_cast<std::ptrdiff_t>(rows));
+  return buffer;
+}
+
+void unpack(const std::vector<double>& buffer, ResultTable& block, std::size_t rows) {
+  for (std::size_t c = 0; c < block.columns(); ++c)
+    std::copy_n(buffer.begin() + static_cast<std::ptrdiff_t>(c * rows), rows, &block.at(c, 0));
+}
+
+// For the test of a failing rank (tests/e2e/test_mpi.py): VTRIAL_FAULT_RANK=r makes rank r
+// fail at its first block, as a rank whose node runs out of memory would.
+void injected_fault(const ProcessGroup& group) {
+  const char* rank = std::getenv("VTRIAL_FAULT_RANK");
+  if (rank && std::atoi(rank) == group.rank())
+    throw std::runtime_error("injected fault (VTRIAL_FAULT_RANK=" + std::string(rank) + ")");
+}
+
+}  // namespace
+
+SimulationResult simulate_to_file_distributed(const std::string& path, const Scenario& scenario,
+                                              const SimulationOptions& options, const ProcessGroup& group) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
+  const std::size_t block = Hdf5Output::kChunkRows;
+  const std::size_t blocks = (trials + block - 1) / block;
+  const auto ranks = static_cast<std::size_t>(group.size());
+  const auto me = static_cast<std::size_t>(group.rank());
+  const TrialPlan plan(scenario);
+  const auto run_block = [&](std::size_t b) {
+    injected_fault(group);
+    SimulationOptions one = options;
+    one.progress = false;
+    one.shard.reset();
+    one.range = TrialRange{b * block, std::min(trials, (b + 1) * block)};
+    return simulate_scenario(plan, one);
+  };
+  if (me != 0) {
+    for (std::size_t b = me; b < blocks; b += ranks) {
+      const SimulationResult part = run_block(b);
+      group.send(packed(part.trials, part.trials.rows()), 0, kBlockTag);
+    }
+    return {};
+  }
+
+  Hdf5Output out(path);
+  write_run_attributes(out, scenario, "vtrial.run");
+  write_schema(out, plan);
+  PowerTally power(plan.columns(), plan.power_names());
+  DesignTally design(plan.columns(), plan.looks(), plan.descriptive_names());
+  SimulationResult result;
+  {
+    auto stream = out.stream_table("trials", plan.columns(), trials);
+    ResultTable received(plan.columns(), std::min(trials, block));
+    std::vector<double> buffer;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t first = b * block, rows = std::min(trials, first + block) - first;
+      const ResultTable* rows_of_b = &received;
+      SimulationResult local;
+      if (b % ranks == 0) {
+        local = run_block(b);
+        rows_of_b = &local.trials;
+        if (b == 0) {  // the first trials: the kept patients and the trajectories
+          result.patients = std::move(local.patients);
+          result.trajectories = std::move(local.trajectories);
+        }
+      } else {
+        buffer.resize(plan.columns().size() * rows);
+        group.receive(buffer, static_cast<int>(b % ranks), kBlockTag);
+        unpack(buffer, received, rows);
+      }
+      power.add(*rows_of_b, rows);
+      design.add(*rows_of_b, rows);
+      stream.write(*rows_of_b, first, rows);
+    }
+    stream.finish();
+  }
+  result.power = plan.describe(power.result());
+  result.design = plan.describe(design.result());
+  out.write_table("patients", result.patients);
+  if (result.trajectories.rows() > 0) out.write_table("trajectories", result.trajectories);
+  write_power_summary(out, "summary", result.power);
+  write_design_summary(out, "design", result.design);
+  out.commit();
+  result.threads = resolve_threads(options.threads);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace vtrial
