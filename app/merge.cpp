@@ -1,6 +1,7 @@
 #include "app/merge.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <utility>
@@ -161,15 +162,25 @@ std::vector<ShardFile> check_shards(const std::vector<std::string>& paths) {
 }
 
 std::vector<Shard> missing_shards(const std::vector<std::string>& paths) {
+  std::vector<std::string> holder;  // the file that holds each shard, to name a doubled one
   std::vector<bool> present;
   std::int64_t count = 0;
   for (const auto& p : paths) {
     const ShardFile f = read_shard_file(p);
-    if (count == 0) count = f.shard.count, present.assign(static_cast<std::size_t>(count), false);
+    if (count == 0) {
+      count = f.shard.count;
+      present.assign(static_cast<std::size_t>(count), false);
+      holder.assign(static_cast<std::size_t>(count), "");
+    }
     if (f.shard.count != count)
       throw std::runtime_error("the shards are not of one run: " + p + " is one of " + std::to_string(f.shard.count) +
                                " shards, " + paths.front() + " one of " + std::to_string(count));
-    present[static_cast<std::size_t>(f.shard.index - 1)] = true;
+    const auto k = static_cast<std::size_t>(f.shard.index - 1);
+    if (present[k])
+      throw std::runtime_error("shard " + shard_text(f.shard) + " (" + range_text(f.range) +
+                               ") is given twice: " + holder[k] + " and " + p);
+    present[k] = true;
+    holder[k] = p;
   }
   std::vector<Shard> missing;
   for (std::int64_t k = 1; k <= count; ++k)
@@ -179,6 +190,13 @@ std::vector<Shard> missing_shards(const std::vector<std::string>& paths) {
 
 std::size_t merge_shards(const std::vector<std::string>& paths, const std::string& output) {
   const std::vector<ShardFile> shards = check_shards(paths);
+  // The output replaces only a result file: a shard is one, so writing over an input would
+  // lose it before (or while) it is read.
+  std::error_code ec;
+  for (const auto& s : shards)
+    if (std::filesystem::exists(output, ec) && std::filesystem::equivalent(output, s.path, ec))
+      throw std::runtime_error("--output " + output + " is one of the shards being merged (" + s.path +
+                               "); choose another output file");
   // The plan comes from the resolved scenario the shards carry: the same program (checked
   // above) builds the same columns, tests and looks from it.
   Settings settings = Settings::from_string(shards.front().scenario, shards.front().path + " (scenario attribute)");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -63,10 +64,29 @@ void compare_with_previous(SweepPoint& current, const ResultTable& now, const Sw
   }
 }
 
+// sweep and samplesize hold each N's per-trial table in memory until the file is written (to
+// be streamed as run does: issue 17). Bounded before anything runs, not by the machine.
+void check_table_memory(const TrialPlan& plan, std::size_t tables, const std::string& command) {
+  constexpr double kMaxBytes = 4.0 * (1ULL << 30);
+  const double bytes = static_cast<double>(plan.scenario().simulation.trials) *
+                       static_cast<double>(plan.columns().size()) * 8.0 * static_cast<double>(tables);
+  if (bytes > kMaxBytes) {
+    char text[200];
+    std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
+    throw std::invalid_argument("simulation.trials: " + command + " keeps every trial's results for each of " +
+                                std::to_string(tables) + " sample sizes in memory, " + text + " here; at most 4.3 GB " +
+                                "(use fewer trials or sample sizes, or vtrial run per N)");
+  }
+}
+
 }  // namespace
 
 std::vector<std::int64_t> parse_sample_sizes(const std::string& text) {
   std::vector<std::int64_t> sizes;
+  // getline drops a trailing empty field ("60," would read as "60"): refuse it explicitly.
+  if (!text.empty() && (text.back() == ',' || text.back() == ':'))
+    throw std::invalid_argument("--patients " + text + ": ends with '" + text.back() +
+                                "'; expected first:last:step (60:140:20) or a list (60,80,100)");
   if (text.find(':') != std::string::npos) {
     std::vector<std::string> parts;
     std::stringstream in(text);
@@ -104,6 +124,7 @@ SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_
   std::sort(sample_sizes.begin(), sample_sizes.end());
   SweepResult result;
   const TrialPlan plan(scenario);
+  check_table_memory(plan, sample_sizes.size(), "vtrial sweep");
   result.endpoints = plan.power_names();
   const auto tables = simulate_sample_sizes(plan, sample_sizes, options);
   for (std::size_t i = 0; i < sample_sizes.size(); ++i) {
@@ -124,6 +145,8 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
       search.maximum < search.minimum)
     throw std::invalid_argument("sample-size search: need 1 <= step <= 100000 and 2 <= min <= max <= 100000");
   const TrialPlan plan(scenario);
+  // At most one N per doubling and one per halving of the bracket on the grid of 100,000.
+  check_table_memory(plan, 36, "vtrial samplesize");
   const auto& endpoints = plan.power_names();
   const auto e =
       static_cast<std::size_t>(std::find(endpoints.begin(), endpoints.end(), search.endpoint) - endpoints.begin());

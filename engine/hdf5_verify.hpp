@@ -16,7 +16,9 @@ struct FileCheck {
   std::string filetype;               // root attribute `filetype` ("" if absent)
   std::size_t datasets = 0;
   std::size_t attributes = 0;
-  std::string digest;  // 16 hex digits; not cryptographic (it detects change, not tampering)
+  std::string digest;                        // 16 hex digits; not cryptographic (it detects change, not tampering)
+  std::vector<std::string> objects;          // every group and dataset, "/trials/x"
+  std::vector<std::string> root_attributes;  // by name
 };
 
 // Root attributes left out of the digest: what made the file, not what it holds.

@@ -98,15 +98,21 @@ Settings Settings::from_file(const std::string& path) {
   // A directory opens as a stream on Linux and reads as empty: every key would be a default.
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw SettingsError(path + ": is a directory, not a scenario file");
+  // A device reads as empty (/dev/null) or without end (/dev/zero): every key a default, or a
+  // hang. A pipe (bash's <(...)) is a stream of text and is read.
+  const auto type = std::filesystem::status(path, ec).type();
+  if (type == std::filesystem::file_type::character || type == std::filesystem::file_type::block)
+    throw SettingsError(path + ": is a device, not a scenario file");
   std::ifstream in(path);
   if (!in) throw SettingsError(path + ": cannot open scenario file");
-  const std::uintmax_t bytes = std::filesystem::file_size(path, ec);
-  if (!ec && bytes > kMaxScenarioBytes)
-    throw SettingsError(path + ": " + std::to_string(bytes) + " bytes; a scenario file is at most " +
-                        std::to_string(kMaxScenarioBytes) + " bytes (4 MiB)");
-  std::stringstream text;
-  text << in.rdbuf();
-  return from_string(text.str(), path);
+  // Read to at most one byte past the bound, so a pipe or a file that grows is bounded too.
+  std::string text(kMaxScenarioBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxScenarioBytes)
+    throw SettingsError(path + ": more than " + std::to_string(kMaxScenarioBytes) +
+                        " bytes; a scenario file is at most 4 MiB");
+  return from_string(text, path);
 }
 
 Settings Settings::from_string(const std::string& yaml_text, const std::string& source_name) {
@@ -133,11 +139,19 @@ void Settings::apply_override(const std::string& assignment) {
   const std::string value = assignment.substr(eq + 1);
   if (value.find_first_not_of(" \t") == std::string::npos)
     throw SettingsError("--set " + assignment + ": no value given; to use the default, leave the key out");
+  const auto has_empty_part = [&] {
+    for (const auto& part : split_path(path))
+      if (part.empty()) return true;
+    return path.back() == '.';
+  };
+  if (has_empty_part()) throw SettingsError("--set " + assignment + ": the key path has an empty part (two dots?)");
   YAML::Node parsed;
   try {
     if (document_count_up_to_two(value, "--set " + assignment) > 1)
       throw SettingsError("--set " + assignment + ": the value holds more than one YAML document");
     parsed = YAML::Load(value);
+    if (parsed.IsNull())  // "~" or "null": in the file that means the default; here it would hide a mistake
+      throw SettingsError("--set " + assignment + ": the value is YAML null; to use the default, leave the key out");
   } catch (const YAML::Exception& e) {
     throw SettingsError("--set " + assignment + ": value is not valid YAML: " + e.msg);
   }
@@ -291,9 +305,11 @@ void Settings::record(const std::string& path, const YAML::Node& value, bool ite
 }
 
 std::string Settings::location_of_key(const std::string& path, const YAML::Node& key) const {
-  // An override creates the whole path below its first unknown section, so match prefixes too.
+  // An override creates the whole path below its first unknown section, so match prefixes too;
+  // and a key inside an override's value ("--set trial={bogus: 1}") is in the --set text.
   for (const auto& [overridden, text] : overrides_)
-    if (overridden == path || overridden.rfind(path + ".", 0) == 0) return "--set " + text;
+    if (overridden == path || overridden.rfind(path + ".", 0) == 0 || path.rfind(overridden + ".", 0) == 0)
+      return "--set " + text;
   if (key.Mark().line >= 0)
     return source_ + ":" + std::to_string(key.Mark().line + 1) + ":" + std::to_string(key.Mark().column + 1);
   return source_;

@@ -25,25 +25,49 @@ void add_common_options(po::options_description& options, CommonOptions& c) {
 
 bool parse_command_line(const std::vector<std::string>& args, const std::string& usage,
                         po::options_description& options, CommonOptions& c) {
+  // Every positional word is collected, so that one too many can be named.
+  std::vector<std::string> positionals;
   po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&c.scenario), "scenario YAML file");
+  hidden.add_options()("scenario", po::value(&positionals), "scenario YAML file");
   po::options_description all;
   all.add(options).add(hidden);
   po::positional_options_description positional;
-  positional.add("scenario", 1);
+  positional.add("scenario", -1);
+  // --help wins over everything else (a required option is not required to ask for help).
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") {
+      std::cout << "usage: " << usage << "\n\n" << options;
+      return false;
+    }
+  // No guessing: an abbreviation (--tri) could name a different option once one is added,
+  // and would reach the hidden positional "--scenario".
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::parsed_options parsed = po::command_line_parser(args).options(all).positional(positional).style(style).run();
+    for (const auto& o : parsed.options)
+      if (o.string_key == "scenario" && o.position_key < 0) throw UsageError{"unknown option '--scenario'"};
+    po::store(parsed, vm);
     po::notify(vm);
+    // "--trials --seed 5" gives --trials the value "--seed": say so, not that "5" is extra.
+    for (const auto& [name, text] : {std::pair<const char*, const std::string*>{"trials", &c.trials_text},
+                                     {"seed", &c.seed_text},
+                                     {"output", &c.output}})
+      if (vm.count(name) && text->rfind("--", 0) == 0)
+        throw UsageError{std::string("--") + name + " needs a value right after it; got the option '" + *text + "'"};
+    if (positionals.size() > 1)
+      throw UsageError{"one scenario file only; '" + positionals[1] +
+                       "' is one too many (an option's value goes right after it: --trials 100)"};
+    if (!positionals.empty()) c.scenario = positionals.front();
   } catch (const po::error& e) {
-    throw UsageError{std::string(e.what()) + "\nusage: " + usage + " (see --help)"};
+    throw UsageError{std::string(e.what()) + " (usage: " + usage + "; see --help)"};
   }
-  if (c.help) {
-    std::cout << "usage: " << usage << "\n\n" << options;
-    return false;
-  }
-  if (c.scenario.empty()) throw UsageError{"missing the scenario file\nusage: " + usage};
-  if (c.threads < 0) throw UsageError{"--threads must be 0 (all cores) or a positive number"};
+  if (c.scenario.empty()) throw UsageError{"missing the scenario file (usage: " + usage + ")"};
+  // A bound a machine can have: far more threads only exhausts memory for their stacks.
+  constexpr int kMaxThreads = 1024;
+  if (c.threads < 0 || c.threads > kMaxThreads)
+    throw UsageError{"--threads " + std::to_string(c.threads) + ": expected 0 (all cores) to " +
+                     std::to_string(kMaxThreads)};
   if (vm.count("trials")) c.overrides.trials = c.trials_text;
   if (vm.count("seed")) c.overrides.seed = c.seed_text;
   // An empty --output is a mistake (an unset shell variable, say), not a request for the default.

@@ -50,6 +50,20 @@ void clean_up_on(int sig) {
   sigaction(sig, &action, nullptr);
 }
 
+// An error is one line on stderr, whatever text it quotes (a --set value with a newline).
+std::string one_line(const std::string& message) {
+  std::string line;
+  for (char c : message) {
+    if (c == '\n')
+      line += "\\n";
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      line += '?';
+    else
+      line += c;
+  }
+  return line;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,9 +78,17 @@ int main(int argc, char** argv) {
     group.finish();
     return status;
   };
-  if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+  if (all.empty()) {  // a usage error: the usage goes where errors go
+    if (out) std::cerr << "vtrial: missing the COMMAND (run, validate, sweep, samplesize, merge, verify)\n" << kUsage;
+    return finish(2);
+  }
+  if (all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
     if (out) *out << kUsage;
-    return finish(all.empty() ? 2 : 0);
+    return finish(0);
+  }
+  if (all[0] == "--version" && all.size() > 1) {
+    if (out) std::cerr << "vtrial --version: takes nothing after it; got '" << one_line(all[1]) << "'\n";
+    return finish(2);
   }
   if (all[0] == "--version") {
     if (out)
@@ -95,7 +117,7 @@ int main(int argc, char** argv) {
     else if (all[0] == "merge")
       status = vtrial::cli::merge_command(rest);
     else if (out)
-      std::cerr << "vtrial: unknown command '" << all[0] << "'\n" << kUsage;
+      std::cerr << "vtrial: unknown command '" << one_line(all[0]) << "'\n" << kUsage;
     // A summary that never reached its reader (a full disk, a closed pipe) is a failure: a
     // script must not take the exit status 0 for a result it did not get.
     if (out) {
@@ -107,13 +129,14 @@ int main(int argc, char** argv) {
     }
     return finish(status);
   } catch (const vtrial::cli::UsageError& e) {
-    if (out) std::cerr << "vtrial " << all[0] << ": " << e.message << "\n";
+    if (out) std::cerr << "vtrial " << one_line(all[0]) << ": " << one_line(e.message) << "\n";
     return finish(2);  // every rank parsed the same words and stops here alike
   } catch (const std::exception& e) {
     if (group.distributed())
-      std::cerr << "vtrial: error (rank " << group.rank() << " of " << group.size() << "): " << e.what() << "\n";
+      std::cerr << "vtrial: error (rank " << group.rank() << " of " << group.size() << "): " << one_line(e.what())
+                << "\n";
     else
-      std::cerr << "vtrial: error: " << e.what() << "\n";
+      std::cerr << "vtrial: error: " << one_line(e.what()) << "\n";
     // Leave without running static destructors: after a failed HDF5 write the library's own
     // clean-up at exit would close the abandoned file and can crash (engine/hdf5_output.cpp).
     // In an MPI job, the whole job ends: a rank waiting for this one's blocks never would.

@@ -25,9 +25,11 @@ int merge_command(const std::vector<std::string>& args) {
     }
     if (a == "--output" || a == "-o") {
       if (i + 1 == args.size()) throw UsageError{a + " needs a file name"};
+      if (!output.empty()) throw UsageError{"--output is given twice"};
       output = args[++i];
       if (output.empty()) throw UsageError{"--output is empty; give a file name"};
     } else if (a == "--missing") {
+      if (missing) throw UsageError{"--missing is given twice"};
       missing = true;
     } else if (!a.empty() && a[0] == '-') {
       throw UsageError{"unknown option '" + a + "'"};

@@ -9,6 +9,7 @@
 #include "bindings/cli/commands.hpp"
 #include "bindings/cli/common_options.hpp"
 #include "bindings/cli/report.hpp"
+#include "engine/output_target.hpp"
 
 namespace po = boost::program_options;
 
@@ -64,6 +65,7 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   const Scenario scenario = load_scenario(common.scenario, common.overrides);
   const std::string output = common.output.empty() ? default_output_path(common.scenario, "_sweep") : common.output;
+  check_output_target(output);  // before simulating (run's file is opened first for the same reason)
   const SweepResult sweep = sweep_sample_sizes(scenario, sizes, simulation_options(common));
   write_sweep(output, scenario, sweep, "vtrial.sweep");
   if (common.json) {
@@ -113,6 +115,7 @@ int samplesize_command(const std::vector<std::string>& args) {
   const Scenario scenario = load_scenario(common.scenario, common.overrides);
   const std::string output =
       common.output.empty() ? default_output_path(common.scenario, "_samplesize") : common.output;
+  check_output_target(output);
   const SampleSizeResult found = find_sample_size(scenario, search, simulation_options(common));
   write_sweep(output, scenario, found.evaluated, "vtrial.samplesize");
   const auto& p = found.power;

@@ -1,5 +1,7 @@
 // vtrial verify FILE...: reads each result file back in full (every checksum HDF5 holds is
 // checked on the way) and prints its content digest, equal for files holding the same results.
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "bindings/cli/commands.hpp"
@@ -7,6 +9,29 @@
 #include "engine/hdf5_verify.hpp"
 
 namespace vtrial::cli {
+namespace {
+
+// What every file of its kind holds (docs/output.md): a file lacking one was not written whole
+// by vtrial, whatever its filetype says.
+std::vector<std::string> missing_parts(const FileCheck& check) {
+  std::vector<std::string> missing;
+  const auto has_attribute = [&](const std::string& a) {
+    return std::find(check.root_attributes.begin(), check.root_attributes.end(), a) != check.root_attributes.end();
+  };
+  const auto has_object = [&](const std::string& o) {
+    return std::find(check.objects.begin(), check.objects.end(), o) != check.objects.end();
+  };
+  for (const char* a : {"version", "format_version", "scenario", "seed", "trials"})
+    if (!has_attribute(a)) missing.push_back(std::string("the root attribute ") + a);
+  const bool run = check.filetype == "vtrial.run" || check.filetype == "vtrial.shard";
+  const std::vector<std::string> groups =
+      run ? std::vector<std::string>{"/trials", "/summary", "/design", "/schema"} : std::vector<std::string>{"/sweep"};
+  for (const auto& g : groups)
+    if (!has_object(g)) missing.push_back("the group " + g);
+  return missing;
+}
+
+}  // namespace
 
 int verify_command(const std::vector<std::string>& args) {
   bool json = false;
@@ -34,17 +59,22 @@ int verify_command(const std::vector<std::string>& args) {
     FileCheck check = check_result_file(file);
     if (check.problems.empty() && check.filetype.rfind("vtrial.", 0) != 0)
       check.problems.push_back(file + ": not a vtrial result file (its root attribute filetype is not vtrial.*)");
+    if (check.problems.empty()) {
+      for (const auto& missing : missing_parts(check))
+        check.problems.push_back(file + ": " + check.filetype + " file without " + missing +
+                                 " (docs/output.md lists what each holds)");
+    }
     const bool ok = check.problems.empty();
     if (!ok) status = 1;
-    if (json) {
-      list.push_back({{"file", file},
-                      {"ok", ok},
-                      {"filetype", check.filetype},
-                      {"datasets", check.datasets},
-                      {"attributes", check.attributes},
-                      {"digest", ok ? Json(check.digest) : Json()},
-                      {"problems", check.problems}});
-    } else if (ok) {
+    list.push_back({{"file", file},
+                    {"ok", ok},
+                    {"filetype", check.filetype},
+                    {"datasets", check.datasets},
+                    {"attributes", check.attributes},
+                    {"digest", ok ? Json(check.digest) : Json()},
+                    {"problems", check.problems}});
+    if (json) continue;  // printed once, below
+    if (ok) {
       std::cout << file << ": ok (" << check.filetype << ", " << check.datasets << " datasets, " << check.attributes
                 << " attributes), content digest " << check.digest << "\n";
     } else {
@@ -53,6 +83,20 @@ int verify_command(const std::vector<std::string>& args) {
     }
   }
   if (json) std::cout << json_line(Json{{"files", list}}) << "\n";
+  if (status != 0) {  // one line on stderr too, for scripts and logs that read only errors
+    std::size_t bad = 0;
+    std::string first;
+    for (const auto& entry : list)
+      if (!entry["ok"] && bad++ == 0) first = entry["problems"].front().get<std::string>();
+    std::cerr << "vtrial: error: verify: " << first
+              << (bad > 1 ? " (and " + std::to_string(bad - 1) + " more files damaged or not vtrial results)" : "")
+              << "\n";
+    // HDF5's clean-up at exit complains on stderr about what a damaged file left open
+    // ("infinite loop closing library"): the result is told, so leave without it.
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(status);
+  }
   return status;
 }
 

@@ -90,7 +90,7 @@ def test_hdf5_layout(vtrial, vtrial_bin, scenario, tmp_path):
     out = tmp_path / "layout.h5"
     vtrial("run", scenario, "--trials", TRIALS, "--set", "output.patient_trials=3", "--set", "trial.patients=40",
            "-o", out, check=0)
-    version = subprocess.run([vtrial_bin, "--version"], capture_output=True, text=True, check=True).stdout.split()[-1]
+    version = subprocess.run([vtrial_bin, "--version"], capture_output=True, text=True, check=True).stdout.splitlines()[0].split()[-1]
 
     with h5py.File(out, "r") as f:
         attrs = dict(f.attrs)

@@ -21,7 +21,7 @@ Every row must give:
 - no file left behind (no output, no `.NAME.tmp.HOST.PID`), every pre-existing file byte for
   byte unchanged.
 
-Rows marked `bug=...` are current misbehaviour: the row states the correct behaviour and is an
+Rows marked `was_bug=...` are current misbehaviour: the row states the correct behaviour and is an
 expected failure (xfail, strict), so whoever fixes it removes the marker. The module ends by
 printing "CLI misuses: N tried, K clear errors, X expected failures (bugs)".
 
@@ -64,6 +64,7 @@ class Misuse:
     files: Tuple[str, ...] = ()  # extra pre-existing files, by FILE_MAKERS name
     forbid: Tuple[str, ...] = ()  # substrings stderr must not contain
     bug: Optional[str] = None  # current misbehaviour: the row is an expected failure
+    was_bug: Optional[str] = None  # a misbehaviour this row found, since fixed: it must stay fixed
     timeout: float = 60
     bounded: bool = False  # run under MEMORY_LIMIT
     root_skip: bool = False  # relies on file permissions, which root ignores
@@ -211,25 +212,25 @@ BUG_PATIENTS_TRAILING = ("--patients drops a trailing separator, so a malformed 
 MISUSES = [
     # --- the program and its commands ---
     m("no-command", [], USAGE, ["COMMAND"],
-      bug="`vtrial` alone exits 2 but prints the usage on stdout and nothing on stderr; expected one "
+      was_bug="`vtrial` alone exits 2 but prints the usage on stdout and nothing on stderr; expected one "
           "'vtrial: ...' line naming the missing COMMAND on stderr, then the usage"),
     m("unknown-command", ["bogus", SCENARIO], USAGE, ["'bogus'"]),
     m("command-upper-case", ["RUN", SCENARIO], USAGE, ["'RUN'"]),
     m("option-as-command", ["--bogus"], USAGE, ["'--bogus'"]),
     m("version-extra-argument", ["--version", "extra"], USAGE, ["extra"],
-      bug="--version ignores the arguments after it and exits 0"),
+      was_bug="--version ignores the arguments after it and exits 0"),
 
     # --- run: arguments and options ---
     m("run-no-scenario", ["run", "--trials", "2"], USAGE, ["scenario"]),
     m("run-empty-scenario-argument", ["run", ""], USAGE, ["scenario"]),
-    m("run-extra-positional", ["run", SCENARIO, "extra.yaml"], USAGE, ["extra.yaml"], bug=BUG_EXTRA_POSITIONAL),
+    m("run-extra-positional", ["run", SCENARIO, "extra.yaml"], USAGE, ["extra.yaml"], was_bug=BUG_EXTRA_POSITIONAL),
     m("run-unknown-option", ["run", SCENARIO, "--bogus"], USAGE, ["'--bogus'"]),
     m("run-unknown-short-option", ["run", SCENARIO, "-x"], USAGE, ["'-x'"]),
     m("run-option-wrong-case", ["run", SCENARIO, "--Trials", "5"], USAGE, ["'--Trials'"]),
     m("run-ambiguous-prefix", ["run", SCENARIO, "--t", "5"], USAGE, ["'--t'", "--threads", "--trials"]),
     m("run-ambiguous-prefix-hidden-option", ["run", SCENARIO, "--s", "trial.patients=60"], USAGE, ["'--s'"],
       forbid=("--scenario",),
-      bug="the 'ambiguous' message lists '--scenario', an internal option no help text documents"),
+      was_bug="the 'ambiguous' message lists '--scenario', an internal option no help text documents"),
     m("run-flag-with-value", ["run", SCENARIO, "--json=yes"], USAGE, ["'--json'"]),
     m("run-help-with-value", ["run", SCENARIO, "--help=3"], USAGE, ["'--help'"]),
     m("run-trials-twice", ["run", SCENARIO, "--trials", "5", "--trials", "6"], USAGE, ["'--trials'"]),
@@ -238,7 +239,7 @@ MISUSES = [
     m("run-json-twice", ["run", SCENARIO, "--json", "--json"], USAGE, ["'--json'"]),
     m("run-trials-missing-value", ["run", SCENARIO, "--trials"], USAGE, ["'--trials'"]),
     m("run-trials-value-is-an-option", ["run", SCENARIO, "--trials", "--seed", "5"], USAGE, ["--trials"],
-      bug="'--trials --seed 5' takes '--seed' as the value of --trials and reports 'too many positional "
+      was_bug="'--trials --seed 5' takes '--seed' as the value of --trials and reports 'too many positional "
           "options', naming neither"),
     m("run-trials-empty-after-equals", ["run", SCENARIO, "--trials="], USAGE, ["'--trials'"]),
     m("run-seed-missing-value", ["run", SCENARIO, "--seed"], USAGE, ["'--seed'"]),
@@ -264,9 +265,9 @@ MISUSES = [
     m("run-trials-list", ["run", SCENARIO, "--trials", "[5]"], BAD_INPUT, ["simulation.trials", "list"]),
     m("run-trials-mapping", ["run", SCENARIO, "--trials", "{a: 1}"], BAD_INPUT, ["simulation.trials", "mapping"]),
     m("validate-trials-null", ["validate", SCENARIO, "--trials", "~"], BAD_INPUT, ["simulation.trials"],
-      bug=BUG_NULL_DEFAULT),
+      was_bug=BUG_NULL_DEFAULT),
     m("validate-trials-newline", ["validate", SCENARIO, "--trials", "5\n6"], BAD_INPUT, ["simulation.trials"],
-      bug=BUG_NEWLINE),
+      was_bug=BUG_NEWLINE),
     m("validate-trials-fullwidth-digit", ["validate", SCENARIO, "--trials", "\uff15"], BAD_INPUT,
       ["simulation.trials"]),
     m("validate-trials-underscore", ["validate", SCENARIO, "--trials", "1_000"], BAD_INPUT,
@@ -279,7 +280,7 @@ MISUSES = [
     m("run-seed-empty", ["run", SCENARIO, "--seed", ""], BAD_INPUT, ["simulation.seed", "no value"]),
     m("run-seed-word", ["run", SCENARIO, "--seed", "abc"], BAD_INPUT, ["simulation.seed", "abc"]),
     m("validate-seed-null", ["validate", SCENARIO, "--seed", "null"], BAD_INPUT, ["simulation.seed"],
-      bug=BUG_NULL_DEFAULT),
+      was_bug=BUG_NULL_DEFAULT),
 
     # --- --threads: a plain command-line option, checked by the parser: exit 2 ---
     m("run-threads-negative", ["run", SCENARIO, *P, *TINY, "--threads", "-1"], USAGE, ["--threads"]),
@@ -292,11 +293,11 @@ MISUSES = [
     m("run-threads-1e400", ["run", SCENARIO, *P, *TINY, "--threads", "1e400"], USAGE, ["'--threads'"]),
     m("run-threads-twice", ["run", SCENARIO, *P, *TINY, "--threads", "1", "--threads", "2"], USAGE, ["'--threads'"]),
     m("run-threads-2-to-30", ["run", SCENARIO, *P, *TINY, "--threads", str(2 ** 30)], USAGE, ["--threads"],
-      bug=BUG_THREADS, bounded=True, timeout=20),
+      was_bug=BUG_THREADS, bounded=True, timeout=20),
     m("run-threads-int-max", ["run", SCENARIO, *P, *TINY, "--threads", str(2 ** 31 - 1)], USAGE, ["--threads"],
-      bug=BUG_THREADS, bounded=True, timeout=20),
+      was_bug=BUG_THREADS, bounded=True, timeout=20),
     m("run-threads-1e8", ["run", SCENARIO, *P, *TINY, "--threads", "100000000"], USAGE, ["--threads"],
-      bug=BUG_THREADS, bounded=True, timeout=20),
+      was_bug=BUG_THREADS, bounded=True, timeout=20),
 
     # --- --set: its value is scenario input, validated like the file: exit 1, the --set text named ---
     m("set-no-equals", ["run", SCENARIO, "--set", "trial.patients"], BAD_INPUT,
@@ -307,7 +308,7 @@ MISUSES = [
     m("set-empty-value", ["run", SCENARIO, "--set", "trial.patients="], BAD_INPUT, ["trial.patients", "no value"]),
     m("set-blank-value", ["run", SCENARIO, "--set", "trial.patients=   "], BAD_INPUT, ["trial.patients", "no value"]),
     m("set-null-value", ["validate", SCENARIO, "--set", "trial.patients=~"], BAD_INPUT, ["trial.patients"],
-      bug=BUG_NULL_DEFAULT),
+      was_bug=BUG_NULL_DEFAULT),
     m("set-unknown-section", ["run", SCENARIO, "--set", "bogus=5"], BAD_INPUT,
       ["'bogus'", "accepted sections", "trial"]),
     m("set-unknown-key", ["run", SCENARIO, "--set", "trial.bogus=5"], BAD_INPUT,
@@ -320,8 +321,8 @@ MISUSES = [
       ["trial.patients.x", "'patients' is not a section"]),
     m("set-empty-path-component", ["run", SCENARIO, "--set", "trial..patients=5"], BAD_INPUT, ["trial..patients"],
       forbid=("unknown key 'trial';",),
-      bug="'trial..patients' is reported as \"unknown key 'trial'\", and 'trial' is a known section"),
-    m("set-only-dot", ["run", SCENARIO, "--set", ".=5"], BAD_INPUT, ["--set .=5", "unknown key ''"]),
+      was_bug="'trial..patients' is reported as \"unknown key 'trial'\", and 'trial' is a known section"),
+    m("set-only-dot", ["run", SCENARIO, "--set", ".=5"], BAD_INPUT, ["--set .=5", "the key path has an empty part"]),
     m("set-section-given-scalar", ["run", SCENARIO, "--set", "trial=5"], BAD_INPUT, ["'trial' is a section"]),
     m("set-trailing-dot", ["run", SCENARIO, "--set", "trial.=5"], BAD_INPUT, ["--set trial.=5"]),
     m("set-out-of-range", ["run", SCENARIO, "--set", "trial.patients=1"], BAD_INPUT,
@@ -351,13 +352,13 @@ MISUSES = [
     m("set-cross-key-rows", ["run", SCENARIO, "--set", "output.patient_trials=10000", "--set", "trial.patients=100000"],
       BAD_INPUT, ["output.patient_trials", "2000000"]),
     m("set-second-document", ["run", SCENARIO, "--set", "trial.patients=60\n---\n70"], BAD_INPUT,
-      ["trial.patients", "more than one YAML document"], bug=BUG_NEWLINE),
+      ["trial.patients", "more than one YAML document"], was_bug=BUG_NEWLINE),
     m("set-second-document-text", ["run", SCENARIO, "--set", "name=x\n--- y"], BAD_INPUT,
-      ["name", "more than one YAML document"], bug=BUG_NEWLINE),
+      ["name", "more than one YAML document"], was_bug=BUG_NEWLINE),
     m("set-value-with-newline", ["run", SCENARIO, "--set", "trial.patients=60\nbogus: 1"], BAD_INPUT,
-      ["trial.patients"], bug=BUG_NEWLINE),
+      ["trial.patients"], was_bug=BUG_NEWLINE),
     m("set-key-with-newline", ["run", SCENARIO, "--set", "trial.pati\nents=60"], BAD_INPUT, ["trial.pati"],
-      bug=BUG_NEWLINE),
+      was_bug=BUG_NEWLINE),
     m("set-single-line-document-marker", ["run", SCENARIO, "--set", "trial.patients=60 --- 70"], BAD_INPUT,
       ["trial.patients", "60 --- 70"]),
     m("set-5000-character-key", ["run", SCENARIO, "--set", "k" * 5000 + "=1"], BAD_INPUT, ["k" * 5000, "unknown key"]),
@@ -371,9 +372,9 @@ MISUSES = [
     m("set-mapping-value-dotted-key", ["run", SCENARIO, "--set", "trial={patients.x: 1}"], BAD_INPUT,
       ["--set trial={patients.x: 1}", "contains '.'"]),
     m("set-mapping-value-unknown-key", ["run", SCENARIO, "--set", "trial={patients: 60, bogus: 1}"], BAD_INPUT,
-      ["--set trial={patients: 60, bogus: 1}", "trial.bogus"], forbid=(SCENARIO,), bug=BUG_SET_LOCATION),
+      ["--set trial={patients: 60, bogus: 1}", "trial.bogus"], forbid=(SCENARIO,), was_bug=BUG_SET_LOCATION),
     m("set-mapping-value-duplicate-key", ["run", SCENARIO, "--set", "trial={patients: 60, patients: 70}"], BAD_INPUT,
-      ["--set trial={patients: 60, patients: 70}", "given twice"], forbid=(SCENARIO,), bug=BUG_SET_LOCATION),
+      ["--set trial={patients: 60, patients: 70}", "given twice"], forbid=(SCENARIO,), was_bug=BUG_SET_LOCATION),
     m("set-list-item-past-end", ["run", SCENARIO, "--set", "endpoints.10.name=x"], BAD_INPUT,
       ["endpoints[10]", "no such item", "endpoints[0] to endpoints[9]"]),
     m("set-list-item-of-empty-list", ["run", SCENARIO, "--set", "arms.0.ratio=2"], BAD_INPUT,
@@ -402,9 +403,9 @@ MISUSES = [
     m("scenario-is-directory", ["validate", "sub"], BAD_INPUT, ["sub", "directory"], files=("sub",)),
     m("scenario-trailing-slash", ["validate", "sub/"], BAD_INPUT, ["sub/"], files=("sub",)),
     m("scenario-dash", ["run", "-", *TINY], BAD_INPUT, ["-: cannot open"]),
-    m("scenario-dev-null-run", ["run", "/dev/null", *TINY], BAD_INPUT, ["/dev/null"], bug=BUG_DEV_NULL),
+    m("scenario-dev-null-run", ["run", "/dev/null", *TINY], BAD_INPUT, ["/dev/null"], was_bug=BUG_DEV_NULL),
     m("scenario-dev-null-sweep", ["sweep", "/dev/null", *TINY, "--patients", "10"], BAD_INPUT, ["/dev/null"],
-      bug=BUG_DEV_NULL),
+      was_bug=BUG_DEV_NULL),
     m("scenario-random-bytes", ["validate", "random.yaml"], BAD_INPUT, ["random.yaml:"], files=("random.yaml",)),
     m("scenario-hdf5-result", ["run", "good.h5", *TINY], BAD_INPUT, ["good.h5:"], files=("good.h5",)),
     m("scenario-list", ["validate", "list.yaml"], BAD_INPUT, ["list.yaml", "mapping"], files=("list.yaml",)),
@@ -480,7 +481,7 @@ MISUSES = [
       ["--patients 60:40:20"], files=("prev.h5",)),
     m("sweep-output-refused-before-simulating",
       ["sweep", SCENARIO, *P, "--trials", "1000000", "--threads", "2", "--patients", "20:100:20", "-o", "notes.txt"],
-      BAD_INPUT, ["refusing to replace notes.txt"], files=("notes.txt",), bug=BUG_OUTPUT_LATE, bounded=True, timeout=5),
+      BAD_INPUT, ["refusing to replace notes.txt"], files=("notes.txt",), was_bug=BUG_OUTPUT_LATE, bounded=True, timeout=5),
     m("samplesize-output-other-file",
       ["samplesize", SCENARIO, *P, "--trials", "20", "--criterion", "estimate", "-o", "notes.txt"], BAD_INPUT,
       ["refusing to replace notes.txt"], files=("notes.txt",)),
@@ -495,13 +496,13 @@ MISUSES = [
       ["missing/x.h5"]),
     m("samplesize-output-refused-before-simulating",
       ["samplesize", SCENARIO, *P, "--trials", "1000000", "--threads", "2", "--criterion", "estimate", "-o",
-       "notes.txt"], BAD_INPUT, ["refusing to replace notes.txt"], files=("notes.txt",), bug=BUG_OUTPUT_LATE,
+       "notes.txt"], BAD_INPUT, ["refusing to replace notes.txt"], files=("notes.txt",), was_bug=BUG_OUTPUT_LATE,
       bounded=True, timeout=5),
 
     # --- validate: options it does not take are unknown options (exit 2) ---
     m("validate-no-scenario", ["validate"], USAGE, ["scenario"]),
     m("validate-extra-positional", ["validate", SCENARIO, "extra.yaml"], USAGE, ["extra.yaml"],
-      bug=BUG_EXTRA_POSITIONAL),
+      was_bug=BUG_EXTRA_POSITIONAL),
     m("validate-threads", ["validate", SCENARIO, "--threads", "2"], USAGE, ["'--threads'"]),
     m("validate-output", ["validate", SCENARIO, "-o", "x.h5"], USAGE, ["'-o'"]),
     m("validate-json-without-keys", ["validate", SCENARIO, "--json"], USAGE, ["--json", "--keys"]),
@@ -514,7 +515,7 @@ MISUSES = [
     m("sweep-no-patients", ["sweep", SCENARIO, *TINY], USAGE, ["'--patients'"]),
     m("sweep-no-scenario", ["sweep", "--patients", "60"], USAGE, ["scenario"]),
     m("sweep-extra-positional", ["sweep", SCENARIO, "extra.yaml", "--patients", "60"], USAGE, ["extra.yaml"],
-      bug=BUG_EXTRA_POSITIONAL),
+      was_bug=BUG_EXTRA_POSITIONAL),
     m("sweep-patients-missing-value", ["sweep", SCENARIO, "--patients"], USAGE, ["'--patients'"]),
     m("sweep-patients-twice", ["sweep", SCENARIO, *TINY, "--patients", "60", "--patients", "80"], USAGE,
       ["'--patients'"]),
@@ -534,14 +535,14 @@ MISUSES = [
     m("sweep-patients-leading-colon", ["sweep", SCENARIO, *TINY, "--patients", ":60:80:20"], USAGE,
       ["--patients :60:80:20"]),
     m("sweep-patients-trailing-colon", ["sweep", SCENARIO, *TINY, "--patients", "60:80:20:"], USAGE,
-      ["--patients 60:80:20:"], bug=BUG_PATIENTS_TRAILING),
+      ["--patients 60:80:20:"], was_bug=BUG_PATIENTS_TRAILING),
     m("sweep-patients-mixed", ["sweep", SCENARIO, *TINY, "--patients", "60:80,100"], USAGE, ["--patients 60:80,100"]),
     m("sweep-patients-empty", ["sweep", SCENARIO, *TINY, "--patients", ""], USAGE, ["--patients", "at least one"]),
     m("sweep-patients-blank", ["sweep", SCENARIO, *TINY, "--patients", " "], USAGE, ["--patients"]),
     m("sweep-patients-leading-comma", ["sweep", SCENARIO, *TINY, "--patients", ",60"], USAGE, ["--patients ,60"]),
     m("sweep-patients-double-comma", ["sweep", SCENARIO, *TINY, "--patients", "60,,80"], USAGE, ["--patients 60,,80"]),
     m("sweep-patients-trailing-comma", ["sweep", SCENARIO, *TINY, "--patients", "60,"], USAGE, ["--patients 60,"],
-      bug=BUG_PATIENTS_TRAILING),
+      was_bug=BUG_PATIENTS_TRAILING),
     m("sweep-patients-trailing-blank", ["sweep", SCENARIO, *TINY, "--patients", "60 "], USAGE, ["'60 '"]),
     m("sweep-patients-below-range", ["sweep", SCENARIO, *TINY, "--patients", "1"], USAGE,
       ["--patients 1", "2 to 100000"]),
@@ -565,18 +566,18 @@ MISUSES = [
     m("sweep-threads-negative", ["sweep", SCENARIO, *TINY, "--patients", "60", "--threads", "-3"], USAGE,
       ["--threads"]),
     m("sweep-threads-2-to-30", ["sweep", SCENARIO, *P, *TINY, "--patients", "20", "--threads", str(2 ** 30)], USAGE,
-      ["--threads"], bug=BUG_THREADS, bounded=True, timeout=20),
+      ["--threads"], was_bug=BUG_THREADS, bounded=True, timeout=20),
     m("sweep-set-unknown-key", ["sweep", SCENARIO, *TINY, "--patients", "60", "--set", "trial.bogus=1"], BAD_INPUT,
       ["trial.bogus"]),
     m("sweep-trials-unbounded-memory",
       ["sweep", SCENARIO, *P, "--trials", "100000000", "--threads", "2", "--patients", "20:100:20"], BAD_INPUT,
-      ["trials"], bug=BUG_SWEEP_MEMORY, bounded=True, timeout=20),
+      ["trials"], was_bug=BUG_SWEEP_MEMORY, bounded=True, timeout=20),
 
     # --- samplesize: its own options (--target-power, --step, --min, --max, --criterion) are checked
     # with the command line, exit 2; --endpoint depends on the scenario's endpoints, exit 1 ---
     m("samplesize-no-scenario", ["samplesize"], USAGE, ["scenario"]),
     m("samplesize-extra-positional", ["samplesize", SCENARIO, "extra.yaml"], USAGE, ["extra.yaml"],
-      bug=BUG_EXTRA_POSITIONAL),
+      was_bug=BUG_EXTRA_POSITIONAL),
     m("samplesize-target-zero", ["samplesize", SCENARIO, *TINY, "--target-power", "0"], USAGE,
       ["--target-power", "(0, 1)"]),
     m("samplesize-target-one", ["samplesize", SCENARIO, *TINY, "--target-power", "1"], USAGE,
@@ -630,11 +631,11 @@ MISUSES = [
       ["'--patients'"]),
     m("samplesize-trials-word", ["samplesize", SCENARIO, "--trials", "many"], BAD_INPUT, ["simulation.trials", "many"]),
     m("samplesize-threads-2-to-30", ["samplesize", SCENARIO, *P, "--trials", "20", "--criterion", "estimate",
-                                     "--threads", str(2 ** 30)], USAGE, ["--threads"], bug=BUG_THREADS, bounded=True,
+                                     "--threads", str(2 ** 30)], USAGE, ["--threads"], was_bug=BUG_THREADS, bounded=True,
       timeout=20),
     m("samplesize-trials-unbounded-memory",
       ["samplesize", SCENARIO, *P, "--trials", "100000000", "--threads", "2"], BAD_INPUT, ["trials"],
-      bug=BUG_SWEEP_MEMORY, bounded=True, timeout=20),
+      was_bug=BUG_SWEEP_MEMORY, bounded=True, timeout=20),
 
     # --- run --shard K/N and merge (issue 12): a malformed --shard or merge's own command line is a
     # usage error (exit 2); shards that do not make up a run, and refused outputs, are bad input (exit 1) ---
@@ -661,7 +662,7 @@ MISUSES = [
       files=("shard1.h5", "shard2.h5")),
     m("merge-output-twice", ["merge", "shard1.h5", "shard2.h5", "-o", "a.h5", "-o", "b.h5"], USAGE, ["-o"],
       files=("shard1.h5", "shard2.h5"),
-      bug="merge takes the last of two -o (and writes b.h5), where every other command refuses an option given "
+      was_bug="merge takes the last of two -o (and writes b.h5), where every other command refuses an option given "
           "twice"),
     m("merge-unknown-option", ["merge", "shard1.h5", "--bogus"], USAGE, ["'--bogus'"], files=("shard1.h5",)),
     m("merge-json", ["merge", "shard1.h5", "shard2.h5", "-o", "out.h5", "--json"], USAGE, ["'--json'"],
@@ -675,7 +676,7 @@ MISUSES = [
       ["shard1.h5", "given twice"], files=("shard1.h5",)),
     m("merge-missing-lists-a-doubled-shard", ["merge", "shard1.h5", "shard2.h5", "shard1.h5", "--missing"], BAD_INPUT,
       ["shard1.h5", "twice"], files=("shard1.h5", "shard2.h5"),
-      bug="merge --missing says '# no shard missing' (exit 0) for a list with a shard given twice, which "
+      was_bug="merge --missing says '# no shard missing' (exit 0) for a list with a shard given twice, which "
           "merge -o refuses ('is given twice')"),
     m("merge-a-run-file", ["merge", "good.h5", "-o", "out.h5"], BAD_INPUT, ["good.h5", "not a shard"],
       files=("good.h5",)),
@@ -692,7 +693,7 @@ MISUSES = [
       ["missing/x.h5"], files=("shard1.h5", "shard2.h5")),
     m("merge-output-is-one-of-its-shards", ["merge", "shard1.h5", "shard2.h5", "-o", "shard1.h5"], BAD_INPUT,
       ["shard1.h5"], files=("shard1.h5", "shard2.h5"),
-      bug="merge replaces its own input shard1.h5 with the merged file (exit 0): a shard is vtrial's file, so "
+      was_bug="merge replaces its own input shard1.h5 with the merged file (exit 0): a shard is vtrial's file, so "
           "the output check lets it through; the input shard is lost. Should be refused, naming it"),
 
     # --- verify: no file or an unknown option is a usage error (exit 2); a file that is missing, not
@@ -702,26 +703,26 @@ MISUSES = [
     m("verify-unknown-option", ["verify", "good.h5", "--bogus"], USAGE, ["'--bogus'"], files=("good.h5",)),
     m("verify-output-option", ["verify", "good.h5", "-o", "x"], USAGE, ["'-o'"], files=("good.h5",)),
     m("verify-dash", ["verify", "-"], USAGE, ["'-'"]),
-    m("verify-missing-file", ["verify", "missing.h5"], BAD_INPUT, ["missing.h5"], bug=BUG_VERIFY_STDOUT),
-    m("verify-directory", ["verify", "sub"], BAD_INPUT, ["sub"], files=("sub",), bug=BUG_VERIFY_STDOUT),
-    m("verify-text-file", ["verify", "text.h5"], BAD_INPUT, ["text.h5"], files=("text.h5",), bug=BUG_VERIFY_STDOUT),
-    m("verify-the-scenario", ["verify", SCENARIO], BAD_INPUT, [SCENARIO], bug=BUG_VERIFY_STDOUT),
-    m("verify-empty-file", ["verify", "empty.h5"], BAD_INPUT, ["empty.h5"], files=("empty.h5",), bug=BUG_VERIFY_STDOUT),
+    m("verify-missing-file", ["verify", "missing.h5"], BAD_INPUT, ["missing.h5"], was_bug=BUG_VERIFY_STDOUT),
+    m("verify-directory", ["verify", "sub"], BAD_INPUT, ["sub"], files=("sub",), was_bug=BUG_VERIFY_STDOUT),
+    m("verify-text-file", ["verify", "text.h5"], BAD_INPUT, ["text.h5"], files=("text.h5",), was_bug=BUG_VERIFY_STDOUT),
+    m("verify-the-scenario", ["verify", SCENARIO], BAD_INPUT, [SCENARIO], was_bug=BUG_VERIFY_STDOUT),
+    m("verify-empty-file", ["verify", "empty.h5"], BAD_INPUT, ["empty.h5"], files=("empty.h5",), was_bug=BUG_VERIFY_STDOUT),
     m("verify-foreign-hdf5", ["verify", "foreign.h5"], BAD_INPUT, ["foreign.h5", "not a vtrial result"],
-      files=("foreign.h5",), bug=BUG_VERIFY_STDOUT),
+      files=("foreign.h5",), was_bug=BUG_VERIFY_STDOUT),
     m("verify-hdf5-without-filetype", ["verify", "noattr.h5"], BAD_INPUT, ["noattr.h5"], files=("noattr.h5",),
-      bug=BUG_VERIFY_STDOUT),
+      was_bug=BUG_VERIFY_STDOUT),
     m("verify-truncated-result", ["verify", "trunc.h5"], BAD_INPUT, ["trunc.h5"], files=("trunc.h5",),
-      bug=BUG_VERIFY_STDOUT),
+      was_bug=BUG_VERIFY_STDOUT),
     m("verify-good-and-missing", ["verify", "good.h5", "missing.h5"], BAD_INPUT, ["missing.h5"], files=("good.h5",),
-      bug=BUG_VERIFY_STDOUT),
-    m("verify-dev-null", ["verify", "/dev/null"], BAD_INPUT, ["/dev/null"], bug=BUG_VERIFY_STDOUT),
+      was_bug=BUG_VERIFY_STDOUT),
+    m("verify-dev-null", ["verify", "/dev/null"], BAD_INPUT, ["/dev/null"], was_bug=BUG_VERIFY_STDOUT),
     m("verify-damaged-object-header", ["verify", "damaged.h5"], BAD_INPUT, ["damaged.h5"], files=("damaged.h5",),
       forbid=("HDF5: infinite loop",),
-      bug="besides reporting only on stdout, a file with a damaged object header makes HDF5 print "
+      was_bug="besides reporting only on stdout, a file with a damaged object header makes HDF5 print "
           "'HDF5: infinite loop closing library' and a line of 'L,T_top,P,P,Z,FD,E,SL,FL,...' on stderr at exit"),
     m("verify-forged-filetype", ["verify", "forged.h5"], BAD_INPUT, ["forged.h5"], files=("forged.h5",),
-      bug="an HDF5 file holding only the attribute filetype=vtrial.run (none of the root attributes docs/output.md "
+      was_bug="an HDF5 file holding only the attribute filetype=vtrial.run (none of the root attributes docs/output.md "
           "lists for every file, no group) is reported 'ok' with exit 0"),
 ]
 
@@ -919,8 +920,8 @@ def _check(case, vtrial_bin, source_dir, scenario, good_run_file, shard_files, u
 # --- related checks that are not misuses ---------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="`vtrial sweep --help` fails with exit 2: \"the option '--patients' is "
-                                       "required but missing\" (Boost's required() is checked before --help)")
+# Was a bug: `vtrial sweep --help` failed with exit 2, "the option '--patients' is required but
+# missing" (Boost's required() was checked before --help).
 @pytest.mark.parametrize("args", [("sweep", "--help"), ("sweep", SCENARIO, "-h")], ids=["bare", "with-scenario"])
 def test_sweep_help_is_reachable(args, vtrial_bin, scenario, tmp_path):
     shutil.copyfile(scenario, tmp_path / SCENARIO)

@@ -73,7 +73,7 @@ def test_import_and_version(vtrial_bin, tmp_path):
     for name in ("load_scenario", "run", "sweep", "sample_size", "read_result"):
         assert callable(getattr(vtrial, name)), name
     assert vtrial.run.__doc__ and "power" in vtrial.run.__doc__
-    version = cli(vtrial_bin, tmp_path, "--version").stdout.split()[-1]
+    version = cli(vtrial_bin, tmp_path, "--version").stdout.splitlines()[0].split()[-1]  # "vtrial 0.1.0", ...
     assert vtrial.__version__ == version
 
 

@@ -65,7 +65,7 @@ TEST(SettingsLimits, AFileOverFourMebibytesIsRefusedUnread) {
     message = e.what();
   }
   std::filesystem::remove(path);
-  EXPECT_NE(message.find("a scenario file is at most 4194304 bytes (4 MiB)"), std::string::npos) << message;
+  EXPECT_NE(message.find("more than 4194304 bytes; a scenario file is at most 4 MiB"), std::string::npos) << message;
 }
 
 TEST(SettingsLimits, AnOverrideValueIsBoundedAlike) {
