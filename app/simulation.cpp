@@ -269,9 +269,11 @@ void write_all_but_trials(Hdf5Output& out, const SimulationResult& result) {
 
 }  // namespace
 
-void write_simulation(const std::string& path, const TrialPlan& plan, const SimulationResult& result) {
+void write_simulation(const std::string& path, const TrialPlan& plan, const SimulationResult& result,
+                      const SimulationOptions& options) {
   Hdf5Output out(path);
-  write_run_attributes(out, plan.scenario(), "vtrial.run");
+  write_run_attributes(out, plan.scenario(), options.shard ? "vtrial.shard" : "vtrial.run");
+  if (options.shard) write_shard_attributes(out, *options.shard, run_range(plan.scenario(), options));
   write_schema(out, plan);
   out.write_table("trials", result.trials);
   write_all_but_trials(out, result);

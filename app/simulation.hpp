@@ -67,8 +67,10 @@ std::vector<ResultTable> simulate_sample_sizes(const Scenario& scenario, const s
                                                const SimulationOptions& options,
                                                std::vector<std::vector<PatientRecord>>* kept = nullptr);
 
-// Writes the whole result (and the resolved scenario as an attribute) to `path` atomically.
-void write_simulation(const std::string& path, const TrialPlan& plan, const SimulationResult& result);
+// Writes the whole result (and the resolved scenario as an attribute) to `path` atomically; with
+// options.shard, as the shard file vtrial merge reads (the result must be of that shard).
+void write_simulation(const std::string& path, const TrialPlan& plan, const SimulationResult& result,
+                      const SimulationOptions& options = {});
 // Simulates and writes to `path` (atomically), streaming /trials block by block: the same file
 // as simulate_scenario + write_simulation in memory flat in the number of trials. The result
 // returned has no `trials` rows.

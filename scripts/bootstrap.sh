@@ -18,7 +18,7 @@ faces=ON
 if [ "$mode" = test ]; then
   packages+=(libgtest-dev libbenchmark-dev
     pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-yaml
-    libopenmpi-dev openmpi-bin)
+    libopenmpi-dev openmpi-bin python3-distributed)
   # The fuzz target: Debian's clang 14 with its libFuzzer and sanitizer runtimes (optional below).
   fuzz_packages=(clang libclang-rt-14-dev)
 else

@@ -14,8 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "app/merge.hpp"
+#include "app/provenance.hpp"
 #include "app/sample_size.hpp"
 #include "app/scenario_input.hpp"
+#include "app/shard.hpp"
 #include "app/simulation.hpp"
 #include "app/trial_plan.hpp"
 #include "engine/output_target.hpp"
@@ -453,17 +456,53 @@ std::string load_scenario(const py::object& path, const py::object& overrides) {
   return load(path, overrides).resolved_yaml;
 }
 
+// shard=(K, N) or "K/N", as vtrial run --shard.
+std::optional<Shard> shard_argument(const py::handle& value) {
+  if (value.is_none()) return std::nullopt;
+  std::string text;
+  if (PyUnicode_Check(value.ptr())) {
+    text = utf8(value, "shard");
+  } else if (PyTuple_Check(value.ptr()) && PyTuple_Size(value.ptr()) == 2) {
+    const auto k = whole_number(value[py::int_(0)], "shard's K", 1, 1000000);
+    const auto n = whole_number(value[py::int_(1)], "shard's N", 1, 1000000);
+    text = std::to_string(k) + "/" + std::to_string(n);
+  } else {
+    type_error("shard must be a pair (K, N) or a string 'K/N', not " + type_name(value));
+  }
+  try {
+    return parse_shard(text);
+  } catch (const std::invalid_argument& e) {
+    value_error(std::string("shard: ") + e.what());
+  }
+}
+
+// The Python call, as a result file's `command` attribute records it.
+void record_command(const std::string& call) {
+  std::vector<std::string> argv;
+  for (const auto& a : py::module_::import("sys").attr("argv")) argv.push_back(py::str(a));
+  set_command("python " + (argv.empty() ? std::string("-") : shell_words(argv)) + " (" + call + ")");
+}
+
 py::dict run(const py::object& path, const py::object& overrides, const py::object& trials, const py::object& seed,
-             const py::object& threads, const py::object& output) {
-  const SimulationOptions options = simulation_options(threads);
+             const py::object& threads, const py::object& output, const py::object& shard) {
+  SimulationOptions options = simulation_options(threads);
+  options.shard = shard_argument(shard);
   const std::optional<std::string> output_file = output_path(output);
   const Scenario scenario = load(path, overrides, trials, seed);
+  if (options.shard) {
+    try {
+      run_range(scenario, options);  // more shards than trials: refused before anything runs
+    } catch (const std::invalid_argument& e) {
+      value_error(std::string("shard: ") + e.what());
+    }
+  }
+  record_command("vtrial.run");
   SimulationResult result;
   {
     py::gil_scoped_release release;
     const TrialPlan plan(scenario);
     result = simulate_scenario(plan, options);
-    if (output_file) write_simulation(*output_file, plan, result);
+    if (output_file) write_simulation(*output_file, plan, result, options);
   }
   py::dict out;
   out["power"] = power_dict(result.power);
@@ -481,6 +520,46 @@ py::dict run(const py::object& path, const py::object& overrides, const py::obje
     arms.append(py::dict("name"_a = arm.name, "ratio"_a = arm.ratio, "control"_a = arm.control));
   out["arms"] = std::move(arms);
   out["output"] = output_file ? py::object(py::str(*output_file)) : py::object(py::none());
+  out["shard"] =
+      options.shard ? py::object(py::make_tuple(options.shard->index, options.shard->count)) : py::object(py::none());
+  return out;
+}
+
+std::vector<std::string> shard_paths(const py::object& paths) {
+  if (PyUnicode_Check(paths.ptr()) || !PySequence_Check(paths.ptr()) || is_bytes_like(paths))
+    type_error("paths must be a list of shard file paths, not " + type_name(paths));
+  std::vector<std::string> out;
+  for_each_item(paths, 1000000, "shard files", [&](const py::handle& p, std::size_t i) {
+    out.push_back(path_argument(p, "paths[" + std::to_string(i) + "]"));
+  });
+  if (out.empty()) value_error("paths: give at least one shard file");
+  return out;
+}
+
+py::str merge(const py::object& paths, const py::object& output) {
+  const std::vector<std::string> files = shard_paths(paths);
+  const std::optional<std::string> output_file = output_path(output);
+  if (!output_file) type_error("output: the merged file's path is required");
+  record_command("vtrial.merge");
+  try {
+    py::gil_scoped_release release;
+    merge_shards(files, *output_file);
+  } catch (const std::runtime_error& e) {
+    value_error(e.what());
+  }
+  return py::str(*output_file);
+}
+
+py::list missing(const py::object& paths) {
+  const std::vector<std::string> files = shard_paths(paths);
+  std::vector<Shard> todo;
+  try {
+    todo = missing_shards(files);
+  } catch (const std::runtime_error& e) {
+    value_error(e.what());
+  }
+  py::list out;
+  for (const Shard& s : todo) out.append(py::make_tuple(s.index, s.count));
   return out;
 }
 
@@ -583,13 +662,22 @@ PYBIND11_MODULE(_vtrial, m) {
 overrides: {"trial.patients": 120} or ["trial.patients=120"] (like `vtrial --set`).
 Raises ValueError, with the command line's message, for an unknown key or a bad value.)");
   m.def("run", &run, "path"_a, "overrides"_a = py::none(), "trials"_a = py::none(), "seed"_a = py::none(),
-        "threads"_a = 0, "output"_a = py::none(),
+        "threads"_a = 0, "output"_a = py::none(), "shard"_a = py::none(),
         R"(Simulates a scenario, like `vtrial run`.
 
 Returns a dict: "power" {endpoint: {power, mc_se, ci_low, ci_high, rejections, trials}},
 "design" {name: float}, "trials" / "patients" / "trajectories" {column: numpy array},
 "seconds", "threads", "seed", "scenario" (resolved YAML) and "output". If output is given,
-the HDF5 result file is written there too. threads=0 uses all cores; results never depend on it.)");
+the HDF5 result file is written there too. threads=0 uses all cores; results never depend on it.
+shard=(K, N): only the K-th of N contiguous ranges of trials (vtrial run --shard K/N); with
+output, a shard file that merge() joins with the others into the single run's file.)");
+  m.def("merge", &merge, "paths"_a, "output"_a,
+        R"(Joins the shard files of one run into the file a single run writes (vtrial merge).
+
+Every dataset equals the single run's. Raises ValueError, naming what differs or which shard
+is missing or doubled, for shards that are not of one run or do not cover every trial once.)");
+  m.def("missing_shards", &missing, "paths"_a,
+        R"(The shards (K, N) of the run these shard files belong to that none of them holds.)");
   m.def("sweep", &sweep, "path"_a, "patients"_a, "overrides"_a = py::none(), "trials"_a = py::none(),
         "seed"_a = py::none(), "threads"_a = 0,
         R"(Power and feasibility across sample sizes on the same virtual patients, like `vtrial sweep`.

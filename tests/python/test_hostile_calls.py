@@ -356,9 +356,9 @@ CASES = [
     ("output-bool", f"{R}(S, trials=5, output=True)", TE, "output"),
     ("output-list", f"{R}(S, trials=5, output=[P('x.h5')])", TE, "output"),
     ("run-unknown-keyword", f"{R}(S, trials=5, outptu=P('x.h5'))", TE, "outptu"),
-    ("run-too-many-arguments", f"{R}(S, None, 5, 1, 0, None, 'extra')", TE, "run"),
+    ("run-too-many-arguments", f"{R}(S, None, 5, 1, 0, None, None, 'extra')", TE, "run"),
     ("run-unknown-keyword-unprintable", f"{R}(S, bogus=BadStr())", TE, "bogus"),
-    ("run-too-many-unprintable", f"{R}(BadStr(), 1, 2, 3, 4, 5, BadStr())", TE, "run"),
+    ("run-too-many-unprintable", f"{R}(BadStr(), 1, 2, 3, 4, 5, 6, BadStr())", TE, "run"),
     ("load-no-arguments", f"{L}()", TE, "load_scenario"),
     # --- sweep(patients=) -------------------------------------------------------------------------
     ("patients-none", f"{SW}(S, None, trials=5)", TE, "patients"),

@@ -25,17 +25,17 @@ import os
 import stat
 
 try:
-    from ._vtrial import __version__, load_scenario, run, sample_size, sweep
+    from ._vtrial import __version__, load_scenario, merge, missing_shards, run, sample_size, sweep
 except ImportError as _error:  # read_result still works without the compiled module
     _import_error = _error
 
     def _missing(*_args, **_kwargs):
         raise ImportError(f"the compiled module vtrial._vtrial is not available: {_import_error}")
 
-    load_scenario = run = sweep = sample_size = _missing
+    load_scenario = run = sweep = sample_size = merge = missing_shards = _missing
     __version__ = None
 
-__all__ = ["load_scenario", "run", "sweep", "sample_size", "read_result", "__version__"]
+__all__ = ["load_scenario", "run", "sweep", "sample_size", "merge", "missing_shards", "read_result", "__version__"]
 
 
 def _text(value):
