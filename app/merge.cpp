@@ -94,6 +94,41 @@ ResultTable concatenated(const std::vector<std::unique_ptr<Hdf5Input>>& files, c
 
 }  // namespace
 
+std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(
+    const TrialPlan& plan, const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& output) {
+  const Scenario& scenario = plan.scenario();
+  Hdf5Output out(output);
+  write_run_attributes(out, scenario, "vtrial.run");
+  write_schema(out, plan);
+  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
+  PowerTally power(plan.columns(), plan.power_names());
+  DesignTally design(plan.columns(), plan.looks(), plan.descriptive_names());
+  {
+    // Blocks as a single run streams them (the first block decides each column's storage).
+    auto stream = out.stream_table("trials", plan.columns(), trials);
+    RowSource rows(files, "/trials", plan.columns());
+    ResultTable block(plan.columns(), std::min(trials, Hdf5Output::kChunkRows));
+    std::size_t written = 0;
+    for (std::size_t n; (n = rows.next(block)) > 0; written += n) {
+      power.add(block, n);
+      design.add(block, n);
+      stream.write(block, written, n);
+    }
+    if (written != trials)
+      throw std::runtime_error("the files to join hold " + std::to_string(written) + " trial rows, not " +
+                               std::to_string(trials));
+    stream.finish();
+  }
+  out.write_table("patients", concatenated(files, "/patients", patient_table({}).specs()));
+  const ResultTable trajectories = concatenated(files, "/trajectories", trajectory_table({}, {}).specs());
+  if (trajectories.rows() > 0) out.write_table("trajectories", trajectories);
+  auto summary = std::make_pair(plan.describe(power.result()), plan.describe(design.result()));
+  write_power_summary(out, "summary", summary.first);
+  write_design_summary(out, "design", summary.second);
+  out.commit();
+  return summary;
+}
+
 ShardFile read_shard_file(const std::string& path) {
   const Hdf5Input in(path);
   const auto filetype = in.text_attribute("filetype");
@@ -211,35 +246,8 @@ std::size_t merge_shards(const std::vector<std::string>& paths, const std::strin
                                " rows of shard " + shard_text(s.shard));
   }
 
-  Hdf5Output out(output);
-  write_run_attributes(out, scenario, "vtrial.run");
-  write_schema(out, plan);
-  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
-  PowerTally power(plan.columns(), plan.power_names());
-  DesignTally design(plan.columns(), plan.looks(), plan.descriptive_names());
-  {
-    // Blocks as a single run streams them (the first block decides each column's storage).
-    auto stream = out.stream_table("trials", plan.columns(), trials);
-    RowSource rows(files, "/trials", plan.columns());
-    ResultTable block(plan.columns(), std::min(trials, Hdf5Output::kChunkRows));
-    std::size_t written = 0;
-    for (std::size_t n; (n = rows.next(block)) > 0; written += n) {
-      power.add(block, n);
-      design.add(block, n);
-      stream.write(block, written, n);
-    }
-    if (written != trials)
-      throw std::runtime_error("the shards hold " + std::to_string(written) + " trial rows, not " +
-                               std::to_string(trials));
-    stream.finish();
-  }
-  out.write_table("patients", concatenated(files, "/patients", patient_table({}).specs()));
-  const ResultTable trajectories = concatenated(files, "/trajectories", trajectory_table({}, {}).specs());
-  if (trajectories.rows() > 0) out.write_table("trajectories", trajectories);
-  write_power_summary(out, "summary", plan.describe(power.result()));
-  write_design_summary(out, "design", plan.describe(design.result()));
-  out.commit();
-  return trials;
+  join_run_files(plan, files, output);
+  return static_cast<std::size_t>(scenario.simulation.trials);
 }
 
 }  // namespace vtrial

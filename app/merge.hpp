@@ -3,12 +3,27 @@
 // would have written: /trials, /patients and /trajectories are the shards' rows in trial
 // order; /summary and /design are tallied again from the merged rows, in the same order and
 // blocks as a single run, so every dataset is bit-identical to it.
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "app/design_summary.hpp"
 #include "app/shard.hpp"
+#include "engine/hdf5_input.hpp"
+#include "engine/power_summary.hpp"
 
 namespace vtrial {
+
+class TrialPlan;
+
+// Writes `output`, the single run's file, from files holding its /trials rows (and /patients,
+// /trajectories) in trial order: shards, or the blocks a run keeps (app/checkpoint.hpp). The
+// summary and design are tallied from the rows in a single run's blocks, so every dataset is
+// bit-identical to a single run's.
+// Returns the power and design summary it wrote.
+std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(
+    const TrialPlan& plan, const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& output);
 
 // What each shard file says about itself, read before anything is merged.
 struct ShardFile {

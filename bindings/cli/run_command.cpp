@@ -2,6 +2,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "app/checkpoint.hpp"
 #include "app/distributed_run.hpp"
 #include "app/simulation.hpp"
 #include "bindings/cli/commands.hpp"
@@ -9,6 +10,7 @@
 #include "bindings/cli/keys_report.hpp"
 #include "bindings/cli/report.hpp"
 #include "engine/calendar_date.hpp"
+#include "engine/hdf5_output.hpp"
 
 namespace vtrial::cli {
 
@@ -18,12 +20,16 @@ int run_command(const std::vector<std::string>& args) {
   add_common_options(options, common);
   const std::string unset = "\x01";  // not typeable: tells "--shard ''" from no --shard
   std::string shard_arg = unset;
-  options.add_options()("shard", boost::program_options::value(&shard_arg),
-                        "K/N: simulate only the K-th of N contiguous ranges of trials and write a shard file "
-                        "for vtrial merge (docs/cluster.md)");
+  bool resume = false;
+  options.add_options()("resume", boost::program_options::bool_switch(&resume),
+                        "continue a run that was stopped (killed, power cut, full disk) from the blocks it kept; "
+                        "refused if they are of another scenario, seed or program version")(
+      "shard", boost::program_options::value(&shard_arg),
+      "K/N: simulate only the K-th of N contiguous ranges of trials and write a shard file "
+      "for vtrial merge (docs/cluster.md)");
   if (!parse_command_line(args,
                           "vtrial run SCENARIO [--trials N] [--seed S] [--threads T] [--set k=v ...] "
-                          "[--output FILE] [--json] [--shard K/N]",
+                          "[--output FILE] [--json] [--shard K/N] [--resume]",
                           options, common))
     return 0;
   SimulationOptions run_options = simulation_options(common);
@@ -38,6 +44,8 @@ int run_command(const std::vector<std::string>& args) {
   const ProcessGroup& group = ProcessGroup::world();
   if (group.distributed() && run_options.shard)
     throw UsageError{"--shard under mpirun: the ranks already share the trials; give one or the other"};
+  if (resume && (run_options.shard || group.distributed()))
+    throw UsageError{"--resume is for a single-process run; a stopped shard is run again (vtrial merge --missing)"};
   std::optional<Scenario> loaded;
   if (!group.distributed()) {
     loaded.emplace(load_scenario(common.scenario, common.overrides));
@@ -60,9 +68,13 @@ int run_command(const std::vector<std::string>& args) {
                                                      std::to_string(run_options.shard->count)
                                                : "";
   const std::string output = common.output.empty() ? default_output_path(common.scenario, suffix) : common.output;
+  // A run of more than one block keeps its blocks as it goes (app/checkpoint.hpp).
+  const bool checkpointed = !group.distributed() && !run_options.shard &&
+                            (resume || static_cast<std::size_t>(scenario.simulation.trials) > Hdf5Output::kChunkRows);
   const SimulationResult result = group.distributed()
                                       ? simulate_to_file_distributed(output, scenario, run_options, group)
-                                      : simulate_to_file(output, scenario, run_options);
+                                  : checkpointed ? simulate_with_checkpoints(output, scenario, run_options, resume)
+                                                 : simulate_to_file(output, scenario, run_options);
   if (group.rank() != 0) return 0;
 
   const char* model = scenario.model == PatientModelKind::mechanistic ? "mechanistic" : "parametric";

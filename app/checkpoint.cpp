@@ -1,0 +1,164 @@
+#include "app/checkpoint.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+#include <tuple>
+
+#include "app/merge.hpp"
+#include "app/provenance.hpp"
+#include "app/trial_plan.hpp"
+#include "engine/hdf5_input.hpp"
+#include "engine/hdf5_output.hpp"
+#include "engine/hdf5_verify.hpp"
+#include "engine/monte_carlo_runner.hpp"
+#include "engine/output_target.hpp"
+
+namespace vtrial {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string block_name(std::size_t b) {
+  char name[32];
+  std::snprintf(name, sizeof name, "block%06zu.h5", b);
+  return name;
+}
+
+// Only vtrial's own names: block files and their temporary files.
+bool ours(const std::string& name) {
+  return (name.rfind("block", 0) == 0 && name.size() > 3 && name.substr(name.size() - 3) == ".h5") ||
+         (name.rfind(".block", 0) == 0 && name.find(".h5.tmp.") != std::string::npos);
+}
+
+void clear_directory(const fs::path& directory) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(directory, ec))
+    if (!ours(entry.path().filename().string()))
+      throw std::runtime_error("refusing to reuse " + directory.string() + ": it holds " + entry.path().string() +
+                               ", which vtrial did not write; remove it or choose another output");
+  for (const auto& entry : fs::directory_iterator(directory, ec)) fs::remove(entry.path(), ec);
+}
+
+// A block's /trials rows, or (with `extras`) the kept patients and trajectories of the first
+// trials, which a run has only once its first range is done.
+void write_part(const fs::path& path, const Scenario& scenario, const TrialPlan& plan, const ResultTable& trials,
+                std::size_t rows, std::size_t first, const SimulationResult* extras) {
+  Hdf5Output out(path.string());
+  write_run_attributes(out, scenario, "vtrial.block");
+  out.root_attribute("first_trial", static_cast<std::int64_t>(first));
+  out.root_attribute("block_trials", static_cast<std::int64_t>(rows));
+  if (extras) {
+    out.write_table("patients", extras->patients);
+    if (extras->trajectories.rows() > 0) out.write_table("trajectories", extras->trajectories);
+  } else {
+    auto stream = out.stream_table("trials", plan.columns(), rows);
+    stream.write(trials, 0, rows);
+    stream.finish();
+  }
+  out.commit();
+}
+
+// Whether a kept block is this run's block b, whole; a block of another run is an error.
+bool usable_block(const fs::path& path, const Scenario& scenario, std::size_t first, std::size_t rows) {
+  if (!check_result_file(path.string()).problems.empty()) return false;  // damaged: simulate it again
+  const Hdf5Input in(path.string());
+  const auto differ = [&](const std::string& what) {
+    throw std::runtime_error("--resume: " + path.string() + " was kept by another run (" + what +
+                             " differs); run without --resume to start afresh");
+  };
+  if (in.text_attribute("filetype").value_or("") != "vtrial.block") differ("its filetype");
+  if (in.integer_attribute("seed").value_or(-1) != static_cast<std::int64_t>(scenario.simulation.seed))
+    differ("the seed");
+  if (in.text_attribute("scenario").value_or("") != scenario.resolved_yaml) differ("the resolved scenario");
+  if (in.text_attribute("version").value_or("") != VTRIAL_VERSION) differ("the program version");
+  if (in.text_attribute("source_revision").value_or("") != source_revision()) differ("the source revision");
+  return in.integer_attribute("first_trial").value_or(-1) == static_cast<std::int64_t>(first) &&
+         in.integer_attribute("block_trials").value_or(-1) == static_cast<std::int64_t>(rows);
+}
+
+}  // namespace
+
+std::string checkpoint_directory(const std::string& output) {
+  const fs::path target(output);
+  return (target.parent_path() / ("." + target.filename().string() + ".blocks")).string();
+}
+
+SimulationResult simulate_with_checkpoints(const std::string& path, const Scenario& scenario,
+                                           const SimulationOptions& options, bool resume) {
+  const auto start = std::chrono::steady_clock::now();
+  check_output_target(path);  // before anything runs, as every run
+  const fs::path directory = checkpoint_directory(path);
+  std::error_code ec;
+  if (fs::exists(directory, ec) && !fs::is_directory(directory, ec))
+    throw std::runtime_error("refusing to use " + directory.string() + " for kept blocks: it is not a directory");
+  if (!resume && fs::exists(directory, ec)) clear_directory(directory);
+  if (resume && !fs::exists(directory, ec))
+    std::cerr << "vtrial: --resume: no kept blocks at " << directory.string() << "; running every trial\n";
+  fs::create_directories(directory, ec);
+  if (ec) throw std::runtime_error("cannot create " + directory.string() + ": " + ec.message());
+
+  const TrialPlan plan(scenario);
+  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
+  const std::size_t block = Hdf5Output::kChunkRows;
+  const std::size_t blocks = (trials + block - 1) / block;
+  const fs::path extras_file = directory / "blocks_extras.h5";
+  std::vector<bool> kept(blocks, false);
+  std::size_t reused = 0;
+  if (resume)
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t first = b * block, rows = std::min(trials, first + block) - first;
+      const fs::path file = directory / block_name(b);
+      kept[b] = fs::exists(file, ec) && usable_block(file, scenario, first, rows);
+      reused += kept[b] ? 1 : 0;
+    }
+  if (reused > 0)
+    std::cerr << "vtrial: --resume: " << reused << " of " << blocks << " blocks were kept by the run before\n";
+  const bool extras_kept = resume && fs::exists(extras_file, ec) && usable_block(extras_file, scenario, 0, 0);
+
+  // Each stretch of missing blocks is one streamed simulation (blocks overlap with writing the
+  // previous one, as in an ordinary run); each block lands in its own file as it completes.
+  ResultTable trimmed;
+  for (std::size_t b = 0; b < blocks;) {
+    if (kept[b]) {
+      ++b;
+      continue;
+    }
+    std::size_t end = b;
+    while (end < blocks && !kept[end]) ++end;
+    SimulationOptions stretch = options;
+    stretch.range = TrialRange{b * block, std::min(trials, end * block)};
+    stretch.block_trials = block;
+    const SimulationResult part =
+        simulate_scenario(plan, stretch, [&](const ResultTable& rows_of, std::size_t first, std::size_t rows) {
+          write_part(directory / block_name(first / block), scenario, plan, rows_of, rows, first, nullptr);
+        });
+    if (b == 0) write_part(extras_file, scenario, plan, trimmed, 0, 0, &part);
+    b = end;
+  }
+  if (kept[0] && !extras_kept) {  // block 0 kept, its patients not yet: only those trials again
+    SimulationOptions first_trials = options;
+    first_trials.progress = false;
+    const auto needed = std::max<std::size_t>(1, std::min<std::size_t>(trials, scenario.output.patient_trials));
+    first_trials.range = TrialRange{0, needed};
+    const SimulationResult again = simulate_scenario(plan, first_trials);
+    write_part(extras_file, scenario, plan, trimmed, 0, 0, &again);
+  }
+
+  std::vector<std::unique_ptr<Hdf5Input>> files;
+  for (std::size_t b = 0; b < blocks; ++b)
+    files.push_back(std::make_unique<Hdf5Input>((directory / block_name(b)).string()));
+  files.push_back(std::make_unique<Hdf5Input>(extras_file.string()));
+  SimulationResult result;
+  std::tie(result.power, result.design) = join_run_files(plan, files, path);
+  files.clear();
+  fs::remove_all(directory, ec);
+  result.threads = resolve_threads(options.threads);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace vtrial
