@@ -237,6 +237,33 @@ std::size_t Settings::list_size(const std::string& path) {
   return n;
 }
 
+namespace {
+// The text of the node at parts[i...] below `node`, through const lookups only (a non-const
+// operator[] would add keys to the tree it searches).
+std::optional<std::string> emitted_at(const YAML::Node& node, const std::vector<std::string>& parts, std::size_t i) {
+  if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+  if (i == parts.size()) {
+    YAML::Emitter text;
+    text << node;
+    return std::string(text.c_str());
+  }
+  if (node.IsSequence()) {
+    const auto index = list_index(parts[i]);
+    if (!index || *index >= node.size()) return std::nullopt;
+    return emitted_at(node[*index], parts, i + 1);
+  }
+  if (node.IsMap()) return emitted_at(node[parts[i]], parts, i + 1);
+  return std::nullopt;
+}
+}  // namespace
+
+std::map<std::string, KeyDomain> Settings::domains() const {
+  std::map<std::string, KeyDomain> out = domains_;
+  const YAML::Node& resolved = resolved_;
+  for (auto& [path, domain] : out) domain.value = emitted_at(resolved, split_path(path), 0).value_or("");
+  return out;
+}
+
 std::string Settings::where(const std::string& path) const {
   // The override at or above the path supplied its value ("--set arms.1={ratio: 0}" for
   // arms.1.ratio); the marks of its nodes are positions in the --set text, not in the file.
@@ -255,11 +282,6 @@ void Settings::fail(const std::string& path, const std::string& problem) const {
 }
 
 void Settings::record(const std::string& path, const YAML::Node& value, bool items) {
-  if (const auto d = domains_.find(path); d != domains_.end()) {
-    YAML::Emitter out;
-    out << value;
-    d->second.value = out.c_str();
-  }
   const auto parts = split_path(path);
   const Walk w = walk(root_, parts);
   std::vector<std::string> prefixes;

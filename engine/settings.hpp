@@ -86,8 +86,9 @@ class Settings {
   // Throws SettingsError for the first key that no getter read, listing its accepted siblings.
   void finish() const;
 
-  // What each key read so far accepts, by its path ("arms.1.ratio" for list items).
-  const std::map<std::string, KeyDomain>& domains() const { return domains_; }
+  // What each key read so far accepts, by its path ("arms.1.ratio" for list items), with its
+  // resolved value (emitted here, not as each key is read: loading stays cheap).
+  std::map<std::string, KeyDomain> domains() const;
 
   // The resolved scenario (every key read, with its value) as YAML text.
   std::string resolved_yaml() const;

@@ -54,7 +54,6 @@ Scenario read_scenario(Settings& s) {
       s.real("parametric.screen_failure_probability", p.screen_failure_probability, Range{0, 1, false, true});
 
   sc.mechanistic = read_mechanistic_params(s);
-  if (sc.model == PatientModelKind::mechanistic) check_eligible_share(s, sc.mechanistic);
   sc.enrollment = read_enrollment_params(s);
 
   sc.dropout.rate_per_year = s.real("dropout.rate_per_year", sc.dropout.rate_per_year, Range::closed(0, 100));
@@ -98,6 +97,8 @@ Scenario read_scenario(Settings& s) {
                    "and negative_by_day28_<arm>; the monitor gs_*)");
 
   s.finish();
+  // Last: every key is valid by now, and the pilot screening costs a millisecond.
+  if (sc.model == PatientModelKind::mechanistic) check_eligible_share(s, sc.mechanistic);
   sc.resolved_yaml = s.resolved_yaml();
   return sc;
 }

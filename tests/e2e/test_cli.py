@@ -253,7 +253,7 @@ def test_interrupted_run_leaves_no_temp_file(vtrial_bin, scenario, tmp_path, sig
 
     existing = tmp_path / "keep.h5"
     before = earlier_result(vtrial_bin, scenario, existing)
-    proc = subprocess.Popen([vtrial_bin, "run", scenario, "--set", "model=parametric", "--trials", "5000000",
+    proc = subprocess.Popen([vtrial_bin, "run", scenario, "--trials", "60000",  # one block: no kept blocks
                              "--threads", "1", "-o", str(existing), "--json"], cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -276,7 +276,7 @@ def test_temp_file_of_a_killed_run_is_removed_by_the_next(vtrial_bin, scenario, 
     import time
 
     out = tmp_path / "result.h5"
-    proc = subprocess.Popen([vtrial_bin, "run", scenario, "--set", "model=parametric", "--trials", "5000000",
+    proc = subprocess.Popen([vtrial_bin, "run", scenario, "--trials", "60000",  # one block: no kept blocks
                              "--threads", "1", "-o", str(out), "--json"], cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30

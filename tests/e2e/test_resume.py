@@ -110,3 +110,25 @@ def test_resume_is_refused_with_shards(vtrial_bin, scenario, tmp_path):
     done = subprocess.run([vtrial_bin, "run", scenario, "--trials", "10", "--shard", "1/2", "--resume", "-o",
                            str(tmp_path / "x.h5")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--resume is for a single-process run" in done.stderr
+
+
+def test_ctrl_c_keeps_the_blocks_and_removes_the_unfinished_one(vtrial_bin, scenario, tmp_path, uninterrupted):
+    # SIGINT (and SIGTERM) remove the temporary file of the block being written, as of any
+    # output; the completed blocks stay, so --resume continues from them.
+    out = tmp_path / "run.h5"
+    kept = tmp_path / ".run.h5.blocks"
+    proc = subprocess.Popen([vtrial_bin, "run", scenario, *ARGS, "-o", str(out)], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if kept.is_dir() and len(list(kept.glob("block*.h5"))) >= 2:
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGINT
+    assert not [p.name for p in kept.iterdir() if ".tmp." in p.name]
+    assert len(list(kept.glob("block*.h5"))) >= 2
+    done = vtrial_run(vtrial_bin, scenario, out, "--resume", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert digest(vtrial_bin, uninterrupted, tmp_path) == digest(vtrial_bin, out, tmp_path)
