@@ -42,9 +42,14 @@ SimulationResult simulate_to_file_distributed(const std::string& path, const Sce
                                               const SimulationOptions& options, const ProcessGroup& group) {
   const auto start = std::chrono::steady_clock::now();
   const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
-  const std::size_t block = Hdf5Output::kChunkRows;
-  const std::size_t blocks = (trials + block - 1) / block;
   const auto ranks = static_cast<std::size_t>(group.size());
+  // About eight blocks per rank, so that a run of a few thousand mechanistic trials is spread
+  // too; at most the file's chunk (65,536), at least 256 trials (a message per block), and at
+  // least the kept trials (at most 10,000), so that they are all in block 0, on rank 0.
+  const auto kept = static_cast<std::size_t>(scenario.output.patient_trials);
+  const std::size_t block = std::clamp<std::size_t>((trials + 8 * ranks - 1) / (8 * ranks),
+                                                    std::max<std::size_t>(256, kept), Hdf5Output::kChunkRows);
+  const std::size_t blocks = (trials + block - 1) / block;
   const auto me = static_cast<std::size_t>(group.rank());
   const TrialPlan plan(scenario);
   const auto run_block = [&](std::size_t b) {

@@ -1,9 +1,11 @@
 #pragma once
-// `mpirun -n R vtrial run ...`: the run's blocks of 65,536 trials are dealt round-robin to the
-// R ranks (block b to rank b mod R, oneTBB threads inside each); rank 0 simulates its own,
-// receives the others' in trial order, tallies and streams them into the one output file. The
-// file is the single-process run's, bit for bit: the same trials, rows and blocks, in order.
-// Kept patients and trajectories belong to the first trials, so to block 0 on rank 0.
+// `mpirun -n R vtrial run ...`: the run's blocks (about eight per rank, 256 to 65,536 trials)
+// are dealt round-robin to the R ranks (block b to rank b mod R, oneTBB threads inside each);
+// rank 0 simulates its own, receives the others' in trial order, tallies and streams them into
+// the one output file. Every dataset is the single-process run's, bit for bit: the same trials
+// and rows in order, tallied row by row (a column's storage filters may differ, being chosen
+// from the first block written). Kept patients and trajectories belong to the first trials:
+// blocks are never smaller than output.patient_trials, so they are all in block 0, on rank 0.
 #include <string>
 
 #include "app/simulation.hpp"
