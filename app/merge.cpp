@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "app/sample_size.hpp"
 #include "app/simulation.hpp"
 #include "app/trial_plan.hpp"
 #include "engine/hdf5_input.hpp"
@@ -144,6 +145,8 @@ ShardFile read_shard_file(const std::string& path) {
   f.trials = required_integer(in, "trials");
   f.format_version = required_integer(in, "format_version");
   f.shard = {required_integer(in, "shard_index"), required_integer(in, "shard_count")};
+  f.shard_of = in.text_attribute("shard_of").value_or("vtrial.run");
+  f.patients = in.text_attribute("patients").value_or("");
   const auto first = required_integer(in, "first_trial"), rows = required_integer(in, "shard_trials");
   if (f.trials < 1 || f.shard.count < 1 || f.shard.index < 1 || f.shard.index > f.shard.count ||
       f.shard.count > f.trials)
@@ -171,6 +174,8 @@ std::vector<ShardFile> check_shards(const std::vector<std::string>& paths) {
     if (b.source_revision != a.source_revision) differ("the source revision", a.source_revision, b.source_revision);
     if (b.format_version != a.format_version)
       differ("the file-format version", std::to_string(a.format_version), std::to_string(b.format_version));
+    if (b.shard_of != a.shard_of) differ("what they are shards of", a.shard_of, b.shard_of);
+    if (b.patients != a.patients) differ("the sweep's sample sizes", a.patients, b.patients);
     if (b.shard.count != a.shard.count)  // ranges of different splits overlap or leave gaps
       differ("the number of shards", std::to_string(a.shard.count), std::to_string(b.shard.count));
     if (b.scenario != a.scenario) {  // last: the seed and trials are in it too, and said better above
@@ -238,6 +243,19 @@ std::size_t merge_shards(const std::vector<std::string>& paths, const std::strin
   const Scenario scenario = read_scenario(settings);
   const TrialPlan plan(scenario);
   std::vector<std::unique_ptr<Hdf5Input>> files;
+  if (shards.front().shard_of == "vtrial.sweep") {
+    for (const auto& s : shards) files.push_back(std::make_unique<Hdf5Input>(s.path));
+    const std::vector<std::int64_t> sizes = parse_sample_sizes(shards.front().patients);
+    std::vector<ResultTable> tables;
+    for (auto n : sizes) {
+      tables.push_back(concatenated(files, "/" + sweep_group(n), plan.columns()));
+      if (tables.back().rows() != static_cast<std::size_t>(scenario.simulation.trials))
+        throw std::runtime_error("the shards hold " + std::to_string(tables.back().rows()) + " trials at N = " +
+                                 std::to_string(n) + ", not " + std::to_string(scenario.simulation.trials));
+    }
+    write_sweep(output, scenario, sweep_from_tables(plan, sizes, tables), "vtrial.sweep");
+    return static_cast<std::size_t>(scenario.simulation.trials);
+  }
   for (const auto& s : shards) {
     files.push_back(std::make_unique<Hdf5Input>(s.path));
     const std::string column = "/trials/" + plan.columns().front().name;

@@ -31,6 +31,8 @@ struct ShardFile {
   Shard shard;
   TrialRange range;
   std::string scenario, version, source_revision;
+  std::string shard_of = "vtrial.run";  // or vtrial.sweep
+  std::string patients;                 // a sweep's sample sizes, "60,80,100"
   std::int64_t seed = 0, trials = 0, format_version = 0;
 };
 

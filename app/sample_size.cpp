@@ -12,6 +12,7 @@
 #include "app/trial_plan.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
+#include "engine/output_target.hpp"
 
 namespace vtrial {
 namespace {
@@ -125,16 +126,43 @@ SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_
   SweepResult result;
   const TrialPlan plan(scenario);
   check_table_memory(plan, sample_sizes.size(), "vtrial sweep");
+  result = sweep_from_tables(plan, sample_sizes, simulate_sample_sizes(plan, sample_sizes, options));
+  result.threads = resolve_threads(options.threads);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+SweepResult sweep_from_tables(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
+                              const std::vector<ResultTable>& tables) {
+  SweepResult result;
   result.endpoints = plan.power_names();
-  const auto tables = simulate_sample_sizes(plan, sample_sizes, options);
   for (std::size_t i = 0; i < sample_sizes.size(); ++i) {
     result.points.push_back(point_from(plan, tables[i], sample_sizes[i], result.endpoints, plan.looks()));
     if (i > 0)
       compare_with_previous(result.points[i], tables[i], result.points[i - 1], tables[i - 1], result.endpoints);
   }
-  result.threads = resolve_threads(options.threads);
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+std::string sweep_group(std::int64_t patients) { return "sweep_trials_n" + std::to_string(patients); }
+
+void write_sweep_shard(const std::string& path, const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
+                       const SimulationOptions& options) {
+  const Scenario& scenario = plan.scenario();
+  const TrialRange range = run_range(scenario, options);
+  check_output_target(path);
+  check_table_memory(plan, sample_sizes.size(), "vtrial sweep");
+  const auto tables = simulate_sample_sizes(plan, sample_sizes, options);
+  Hdf5Output out(path);
+  write_run_attributes(out, scenario, "vtrial.shard");
+  write_shard_attributes(out, *options.shard, range);
+  out.root_attribute("shard_of", std::string("vtrial.sweep"));
+  std::string sizes;
+  for (auto n : sample_sizes) sizes += (sizes.empty() ? "" : ",") + std::to_string(n);
+  out.root_attribute("patients", sizes);
+  write_schema(out, plan);
+  for (std::size_t i = 0; i < sample_sizes.size(); ++i) out.write_table(sweep_group(sample_sizes[i]), tables[i]);
+  out.commit();
 }
 
 SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSearch& search,

@@ -10,6 +10,10 @@
 #include "engine/power_summary.hpp"
 
 namespace vtrial {
+class TrialPlan;
+}
+
+namespace vtrial {
 
 struct SweepPoint {
   std::int64_t patients = 0;
@@ -33,6 +37,15 @@ std::vector<std::int64_t> parse_sample_sizes(const std::string& text);
 
 SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_t> sample_sizes,
                                const SimulationOptions& options);
+// The sweep of per-trial tables (one per sample size, ascending): what sweep_sample_sizes
+// computes from its simulation, and vtrial merge from a sweep's shards.
+SweepResult sweep_from_tables(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
+                              const std::vector<ResultTable>& tables);
+// A shard of a sweep (vtrial sweep --shard K/N): the shard's per-trial table of each sample size
+// in the group /sweep_trials_n<N>, for vtrial merge.
+std::string sweep_group(std::int64_t patients);  // "sweep_trials_n60"
+void write_sweep_shard(const std::string& path, const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
+                       const SimulationOptions& options);
 
 enum class PowerCriterion { lower_bound, estimate };
 

@@ -86,9 +86,9 @@ TrialRange run_range(const Scenario& scenario, const SimulationOptions& options)
 std::vector<ResultTable> simulate_sample_sizes(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
                                                const SimulationOptions& options,
                                                std::vector<std::vector<PatientRecord>>* kept) {
-  const auto trials = static_cast<std::size_t>(plan.scenario().simulation.trials);
+  const TrialRange range = run_range(plan.scenario(), options);  // a shard's trials, or all
   std::vector<ResultTable> result;
-  simulate_in_blocks(plan, sample_sizes, options, {0, trials}, trials, kept,
+  simulate_in_blocks(plan, sample_sizes, options, range, range.size(), kept,
                      [&](std::vector<ResultTable>& tables, std::size_t, std::size_t) { result = std::move(tables); });
   if (result.empty())  // no trials: empty tables with the columns
     for (std::size_t i = 0; i < sample_sizes.size(); ++i) result.emplace_back(plan.columns(), 0);

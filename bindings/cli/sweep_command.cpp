@@ -2,10 +2,12 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
 #include "app/sample_size.hpp"
+#include "app/trial_plan.hpp"
 #include "bindings/cli/commands.hpp"
 #include "bindings/cli/common_options.hpp"
 #include "bindings/cli/report.hpp"
@@ -56,7 +58,21 @@ int sweep_command(const std::vector<std::string>& args) {
   options.add_options()("patients", po::value(&patients)->required(),
                         "sample sizes: first:last:step (60:140:20) or a list (60,80,100)");
   add_common_options(options, common);
-  if (!parse_command_line(args, "vtrial sweep SCENARIO --patients 60:140:20 [run options]", options, common)) return 0;
+  std::string shard_arg;
+  options.add_options()("shard", po::value(&shard_arg),
+                        "K/N: only the K-th of N contiguous ranges of trials, as a shard file for vtrial merge");
+  if (!parse_command_line(args, "vtrial sweep SCENARIO --patients 60:140:20 [run options] [--shard K/N]", options,
+                          common))
+    return 0;
+  std::optional<Shard> shard;
+  if (std::find(args.begin(), args.end(), "--shard") != args.end() ||
+      std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.rfind("--shard=", 0) == 0; })) {
+    try {
+      shard = parse_shard(shard_arg);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError{e.what()};
+    }
+  }
   std::vector<std::int64_t> sizes;
   try {
     sizes = parse_sample_sizes(patients);
@@ -66,6 +82,24 @@ int sweep_command(const std::vector<std::string>& args) {
   const Scenario scenario = load_scenario(common.scenario, common.overrides);
   const std::string output = common.output.empty() ? default_output_path(common.scenario, "_sweep") : common.output;
   check_output_target(output);  // before simulating (run's file is opened first for the same reason)
+  if (shard) {
+    SimulationOptions shard_options = simulation_options(common);
+    shard_options.shard = shard;
+    const TrialPlan plan(scenario);
+    try {
+      run_range(scenario, shard_options);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(e.what());
+    }
+    write_sweep_shard(output, plan, sizes, shard_options);
+    if (common.json)
+      std::cout << json_line(Json{{"scenario", scenario.name}, {"shard", shard_text(*shard)}, {"output", output}})
+                << "\n";
+    else
+      std::cout << "vtrial sweep: shard " << shard_text(*shard) << " written to " << output
+                << " (join the shards with vtrial merge)\n";
+    return 0;
+  }
   const SweepResult sweep = sweep_sample_sizes(scenario, sizes, simulation_options(common));
   write_sweep(output, scenario, sweep, "vtrial.sweep");
   if (common.json) {

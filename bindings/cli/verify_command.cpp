@@ -23,9 +23,14 @@ std::vector<std::string> missing_parts(const FileCheck& check) {
   };
   for (const char* a : {"version", "format_version", "scenario", "seed", "trials"})
     if (!has_attribute(a)) missing.push_back(std::string("the root attribute ") + a);
+  // A sweep's shard holds per-N rows (/sweep_trials_n<N>) instead of /trials and summaries.
+  const bool sweep_shard =
+      check.filetype == "vtrial.shard" && std::any_of(check.objects.begin(), check.objects.end(),
+                                                      [](const auto& o) { return o.rfind("/sweep_trials_n", 0) == 0; });
   const bool run = check.filetype == "vtrial.run" || check.filetype == "vtrial.shard";
-  const std::vector<std::string> groups =
-      run ? std::vector<std::string>{"/trials", "/summary", "/design", "/schema"} : std::vector<std::string>{"/sweep"};
+  const std::vector<std::string> groups = sweep_shard ? std::vector<std::string>{"/schema"}
+                                          : run ? std::vector<std::string>{"/trials", "/summary", "/design", "/schema"}
+                                                : std::vector<std::string>{"/sweep"};
   for (const auto& g : groups)
     if (!has_object(g)) missing.push_back("the group " + g);
   return missing;

@@ -75,6 +75,35 @@ def test_merged_shards_equal_the_single_run(vtrial_bin, scenario, tmp_path, mode
             assert "merge" in f.attrs["command"]
 
 
+SWEEPS = {
+    "mechanistic": ["--trials", "140", "--patients", "40,60,80"],
+    "parametric": ["--set", "model=parametric", "--trials", "3000", "--patients", "60:140:20"],
+}
+
+
+@pytest.mark.parametrize("model", sorted(SWEEPS))
+def test_merged_sweep_shards_equal_the_single_sweep(vtrial_bin, scenario, tmp_path, model):
+    # A sweep's shard holds each N's per-trial rows of its trials; merge joins them and computes
+    # the sweep (power, paired differences, design per N) as a single sweep does.
+    args = SWEEPS[model]
+    single = tmp_path / "single.h5"
+    run(vtrial_bin, "sweep", scenario, *args, "-o", single, "--json", cwd=tmp_path)
+    for n in (3, 7):
+        paths = [tmp_path / f"w{k}of{n}.h5" for k in range(1, n + 1)]
+        for k, path in enumerate(paths, start=1):
+            run(vtrial_bin, "sweep", scenario, *args, "--shard", f"{k}/{n}", "-o", path, "--json", cwd=tmp_path)
+            assert json.loads(run(vtrial_bin, "verify", path, "--json", cwd=tmp_path).stdout)["files"][0]["ok"]
+        merged = tmp_path / f"merged{n}.h5"
+        run(vtrial_bin, "merge", *paths, "-o", merged, cwd=tmp_path)
+        assert_same_datasets(single, merged)
+        assert digest(vtrial_bin, single, tmp_path) == digest(vtrial_bin, merged, tmp_path)
+    # Shards of sweeps over other sizes are not of one run.
+    other = tmp_path / "other.h5"
+    run(vtrial_bin, "sweep", scenario, *args[:-1], "40,50", "--shard", "2/3", "-o", other, "--json", cwd=tmp_path)
+    line = refused(vtrial_bin, tmp_path, tmp_path / "w1of3.h5", other, tmp_path / "w3of3.h5")
+    assert "the sweep's sample sizes differs" in line, line
+
+
 @pytest.fixture(scope="module")
 def three_shards(vtrial_bin, scenario, tmp_path_factory):
     directory = tmp_path_factory.mktemp("shards")
