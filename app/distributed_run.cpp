@@ -38,6 +38,49 @@ void injected_fault(const ProcessGroup& group) {
 
 }  // namespace
 
+std::vector<ResultTable> simulate_sample_sizes_distributed(const TrialPlan& plan,
+                                                           const std::vector<std::int64_t>& sample_sizes,
+                                                           const SimulationOptions& options,
+                                                           const ProcessGroup& group) {
+  const auto trials = static_cast<std::size_t>(plan.scenario().simulation.trials);
+  const auto ranks = static_cast<std::int64_t>(std::min<std::size_t>(static_cast<std::size_t>(group.size()), trials));
+  SimulationOptions part = options;
+  part.group = nullptr;
+  part.progress = options.progress && group.rank() == 0;
+  std::vector<ResultTable> mine;
+  if (group.rank() < ranks) {
+    injected_fault(group);
+    part.shard = Shard{group.rank() + 1, ranks};
+    mine = simulate_sample_sizes(plan, sample_sizes, part);
+  }
+  std::vector<ResultTable> whole;
+  for (std::size_t i = 0; i < sample_sizes.size(); ++i) {
+    ResultTable table(plan.columns(), trials);
+    std::vector<double> buffer;
+    for (std::int64_t r = 0; r < ranks; ++r) {
+      const TrialRange range = shard_range({r + 1, ranks}, trials);
+      if (group.rank() == 0) {
+        if (r == 0) {
+          buffer = packed(mine[i], range.size());
+        } else {
+          buffer.resize(plan.columns().size() * range.size());
+          group.receive(buffer, static_cast<int>(r), kBlockTag);
+        }
+        for (std::size_t c = 0; c < table.columns(); ++c)
+          std::copy_n(buffer.begin() + static_cast<std::ptrdiff_t>(c * range.size()), range.size(),
+                      &table.at(c, range.first));
+      } else if (group.rank() == r) {
+        group.send(packed(mine[i], range.size()), 0, kBlockTag);
+      }
+    }
+    std::vector<double> all = packed(table, trials);  // rank 0's, to every rank
+    group.broadcast(all, 0);
+    unpack(all, table, trials);
+    whole.push_back(std::move(table));
+  }
+  return whole;
+}
+
 SimulationResult simulate_to_file_distributed(const std::string& path, const Scenario& scenario,
                                               const SimulationOptions& options, const ProcessGroup& group) {
   const auto start = std::chrono::steady_clock::now();

@@ -18,4 +18,12 @@ namespace vtrial {
 SimulationResult simulate_to_file_distributed(const std::string& path, const Scenario& scenario,
                                               const SimulationOptions& options, const ProcessGroup& group);
 
+// simulate_sample_sizes across the ranks: rank r simulates shard r+1 of R of the trials at
+// every sample size; rank 0 joins the parts in trial order and every rank receives the whole
+// tables, so a sample-size search takes the same steps on every rank. The tables equal the
+// single-process ones, row for row.
+std::vector<ResultTable> simulate_sample_sizes_distributed(const TrialPlan& plan,
+                                                           const std::vector<std::int64_t>& sample_sizes,
+                                                           const SimulationOptions& options, const ProcessGroup& group);
+
 }  // namespace vtrial

@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 
+#include "app/distributed_run.hpp"
 #include "app/provenance.hpp"
 #include "app/trial_plan.hpp"
 #include "engine/hdf5_output.hpp"
@@ -86,6 +87,8 @@ TrialRange run_range(const Scenario& scenario, const SimulationOptions& options)
 std::vector<ResultTable> simulate_sample_sizes(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
                                                const SimulationOptions& options,
                                                std::vector<std::vector<PatientRecord>>* kept) {
+  if (options.group && options.group->distributed() && !kept)
+    return simulate_sample_sizes_distributed(plan, sample_sizes, options, *options.group);
   const TrialRange range = run_range(plan.scenario(), options);  // a shard's trials, or all
   std::vector<ResultTable> result;
   simulate_in_blocks(plan, sample_sizes, options, range, range.size(), kept,

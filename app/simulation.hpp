@@ -17,6 +17,7 @@
 namespace vtrial {
 
 class Hdf5Output;
+class ProcessGroup;
 class TrialPlan;
 
 struct SimulationOptions {
@@ -28,6 +29,9 @@ struct SimulationOptions {
   std::optional<Shard> shard = std::nullopt;
   // Only these trials, in memory (the blocks a rank of an MPI job runs: app/distributed_run.hpp).
   std::optional<TrialRange> range = std::nullopt;
+  // The ranks of an MPI job that share simulate_sample_sizes (sweep, samplesize): each runs
+  // its contiguous part of the trials and every rank gets every table (app/distributed_run.hpp).
+  const ProcessGroup* group = nullptr;
 };
 
 // The trials a run with these options simulates: the shard's range, or all of them.

@@ -80,6 +80,12 @@ void ProcessGroup::receive([[maybe_unused]] std::vector<double>& buffer, [[maybe
   throw std::logic_error("ProcessGroup::receive outside an MPI job");
 }
 
+void ProcessGroup::broadcast([[maybe_unused]] std::vector<double>& buffer, [[maybe_unused]] int root) const {
+#ifdef VTRIAL_HAVE_MPI
+  if (mpi_) MPI_Bcast(buffer.data(), static_cast<int>(buffer.size()), MPI_DOUBLE, root, MPI_COMM_WORLD);
+#endif
+}
+
 bool ProcessGroup::any(bool failed) const {
 #ifdef VTRIAL_HAVE_MPI
   if (mpi_) {

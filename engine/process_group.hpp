@@ -22,6 +22,8 @@ class ProcessGroup {
   // Blocking, tagged; `buffer` must have the sender's size at the receiver.
   void send(const std::vector<double>& buffer, int to, int tag) const;
   void receive(std::vector<double>& buffer, int from, int tag) const;
+  // Rank `root`'s buffer on every rank (a collective); the size must be known to all.
+  void broadcast(std::vector<double>& buffer, int root) const;
   // True on every rank if `failed` is true on any (a collective: every rank must call it).
   bool any(bool failed) const;
   // Ends every rank of the job with `status` (MPI_Abort); alone, the process exits.

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "bindings/cli/commands.hpp"
+#include "engine/process_group.hpp"
 
 namespace po = boost::program_options;
 
@@ -80,7 +81,26 @@ SimulationOptions simulation_options(const CommonOptions& common) {
   SimulationOptions options;
   options.threads = common.threads;
   options.progress = !common.json;
+  if (ProcessGroup::world().distributed()) options.group = &ProcessGroup::world();
   return options;
+}
+
+std::optional<Scenario> load_on_every_rank(const CommonOptions& common) {
+  const ProcessGroup& group = ProcessGroup::world();
+  if (!group.distributed()) return load_scenario(common.scenario, common.overrides);
+  std::optional<Scenario> loaded;
+  std::string error;
+  try {
+    loaded.emplace(load_scenario(common.scenario, common.overrides));
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (group.any(!error.empty())) {
+    if (group.rank() == 0)
+      std::cerr << "vtrial: error: " << (error.empty() ? "another rank could not load the scenario" : error) << "\n";
+    return std::nullopt;
+  }
+  return loaded;
 }
 
 }  // namespace vtrial::cli

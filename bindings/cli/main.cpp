@@ -101,8 +101,10 @@ int main(int argc, char** argv) {
   if (!out) std::cout.rdbuf(nullptr);
   try {
     int status = 2;
-    if (group.distributed() && all[0] != "run" && all[0] != "validate")
-      throw std::runtime_error("vtrial " + all[0] + " under mpirun: only vtrial run is spread over MPI ranks; run " +
+    if (group.distributed() && all[0] != "run" && all[0] != "validate" && all[0] != "sweep" && all[0] != "samplesize")
+      throw std::runtime_error("vtrial " + all[0] +
+                               " under mpirun: only run, sweep and samplesize are spread over "
+                               "MPI ranks; run " +
                                all[0] + " without mpirun");
     if (all[0] == "run")
       status = vtrial::cli::run_command(rest);

@@ -46,23 +46,8 @@ int run_command(const std::vector<std::string>& args) {
     throw UsageError{"--shard under mpirun: the ranks already share the trials; give one or the other"};
   if (resume && (run_options.shard || group.distributed()))
     throw UsageError{"--resume is for a single-process run; a stopped shard is run again (vtrial merge --missing)"};
-  std::optional<Scenario> loaded;
-  if (!group.distributed()) {
-    loaded.emplace(load_scenario(common.scenario, common.overrides));
-  } else {
-    // Every rank loads the scenario; if any cannot, rank 0 says so and all stop together.
-    std::string error;
-    try {
-      loaded.emplace(load_scenario(common.scenario, common.overrides));
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-    if (group.any(!error.empty())) {
-      if (group.rank() == 0)
-        std::cerr << "vtrial: error: " << (error.empty() ? "another rank could not load the scenario" : error) << "\n";
-      return 1;
-    }
-  }
+  const std::optional<Scenario> loaded = load_on_every_rank(common);
+  if (!loaded) return 1;
   const Scenario& scenario = *loaded;
   const std::string suffix = run_options.shard ? ".shard" + std::to_string(run_options.shard->index) + "of" +
                                                      std::to_string(run_options.shard->count)

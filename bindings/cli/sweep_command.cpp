@@ -12,6 +12,7 @@
 #include "bindings/cli/common_options.hpp"
 #include "bindings/cli/report.hpp"
 #include "engine/output_target.hpp"
+#include "engine/process_group.hpp"
 
 namespace po = boost::program_options;
 
@@ -79,9 +80,14 @@ int sweep_command(const std::vector<std::string>& args) {
   } catch (const std::invalid_argument& e) {
     throw UsageError{e.what()};  // a malformed option, like any other: exit status 2
   }
-  const Scenario scenario = load_scenario(common.scenario, common.overrides);
+  const std::optional<Scenario> loaded = load_on_every_rank(common);
+  if (!loaded) return 1;
+  const Scenario& scenario = *loaded;
+  const bool writer = ProcessGroup::world().rank() == 0;  // under mpirun, rank 0 writes and prints
   const std::string output = common.output.empty() ? default_output_path(common.scenario, "_sweep") : common.output;
   check_output_target(output);  // before simulating (run's file is opened first for the same reason)
+  if (shard && ProcessGroup::world().distributed())
+    throw UsageError{"--shard under mpirun: the ranks already share the trials; give one or the other"};
   if (shard) {
     SimulationOptions shard_options = simulation_options(common);
     shard_options.shard = shard;
@@ -101,6 +107,7 @@ int sweep_command(const std::vector<std::string>& args) {
     return 0;
   }
   const SweepResult sweep = sweep_sample_sizes(scenario, sizes, simulation_options(common));
+  if (!writer) return 0;
   write_sweep(output, scenario, sweep, "vtrial.sweep");
   if (common.json) {
     const Json out = {{"scenario", scenario.name},
@@ -146,11 +153,15 @@ int samplesize_command(const std::vector<std::string>& args) {
   if (criterion != "lower" && criterion != "estimate") throw UsageError{"--criterion must be 'lower' or 'estimate'"};
   search.criterion = criterion == "lower" ? PowerCriterion::lower_bound : PowerCriterion::estimate;
 
-  const Scenario scenario = load_scenario(common.scenario, common.overrides);
+  const std::optional<Scenario> loaded = load_on_every_rank(common);
+  if (!loaded) return 1;
+  const Scenario& scenario = *loaded;
   const std::string output =
       common.output.empty() ? default_output_path(common.scenario, "_samplesize") : common.output;
   check_output_target(output);
+  // Under mpirun every rank takes the same steps (each gets every table) and rank 0 writes.
   const SampleSizeResult found = find_sample_size(scenario, search, simulation_options(common));
+  if (ProcessGroup::world().rank() != 0) return 0;
   write_sweep(output, scenario, found.evaluated, "vtrial.samplesize");
   const auto& p = found.power;
   if (common.json) {

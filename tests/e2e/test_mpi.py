@@ -79,8 +79,31 @@ def test_a_bad_scenario_is_reported_once(vtrial_bin, scenario, tmp_path, mpirun)
     assert len(lines) == 1 and "trial.patients: expected an integer from 2 to 100000, got 1" in lines[0], done.stderr
 
 
-def test_commands_not_yet_distributed_are_refused_under_mpirun(vtrial_bin, scenario, tmp_path, mpirun):
-    done = mpi_run(mpirun, 2, vtrial_bin, "sweep", scenario, "--patients", "40,60", "--trials", 10, cwd=tmp_path)
+@pytest.mark.parametrize("command", [
+    ["sweep", "--patients", "40,60,80", "--trials", "140"],
+    ["samplesize", "--set", "model=parametric", "--trials", "2000"],
+], ids=["sweep", "samplesize"])
+def test_sweep_and_samplesize_under_mpirun_give_the_single_process_file(vtrial_bin, scenario, tmp_path, mpirun,
+                                                                       command):
+    # Each rank simulates its part of the trials at every N; every rank gets the whole tables,
+    # so a sample-size search takes the same steps everywhere; rank 0 writes.
+    name, *args = command
+    single = tmp_path / "single.h5"
+    done = subprocess.run([vtrial_bin, name, scenario, *args, "-o", single, "--json"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    for ranks in (2, 3):
+        out = tmp_path / f"mpi{ranks}.h5"
+        done = mpi_run(mpirun, ranks, vtrial_bin, name, scenario, *args, "--threads", 1, "-o", out, "--json",
+                       cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        json.loads(done.stdout)  # one JSON object, from rank 0
+        assert_same_datasets(single, out)
+        assert digest(vtrial_bin, single, tmp_path) == digest(vtrial_bin, out, tmp_path)
+
+
+def test_commands_not_distributed_are_refused_under_mpirun(vtrial_bin, scenario, tmp_path, mpirun):
+    done = mpi_run(mpirun, 2, vtrial_bin, "verify", scenario, cwd=tmp_path)
     assert done.returncode != 0
-    assert "only vtrial run is spread over MPI ranks" in done.stderr
+    assert "only run, sweep and samplesize are spread over MPI ranks" in done.stderr
     assert list(tmp_path.iterdir()) == []
