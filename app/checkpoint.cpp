@@ -63,7 +63,9 @@ void write_part(const fs::path& path, const Scenario& scenario, const TrialPlan&
 }
 
 // Whether a kept block is this run's block b, whole; a block of another run is an error.
-bool usable_block(const fs::path& path, const Scenario& scenario, std::size_t first, std::size_t rows) {
+// `sizes` is a sweep's sample sizes ("" for a run): blocks of a run and of a sweep differ.
+bool usable_block(const fs::path& path, const Scenario& scenario, std::size_t first, std::size_t rows,
+                  const std::string& sizes = "") {
   if (!check_result_file(path.string()).problems.empty()) return false;  // damaged: simulate it again
   const Hdf5Input in(path.string());
   const auto differ = [&](const std::string& what) {
@@ -76,8 +78,23 @@ bool usable_block(const fs::path& path, const Scenario& scenario, std::size_t fi
   if (in.text_attribute("scenario").value_or("") != scenario.resolved_yaml) differ("the resolved scenario");
   if (in.text_attribute("version").value_or("") != VTRIAL_VERSION) differ("the program version");
   if (in.text_attribute("source_revision").value_or("") != source_revision()) differ("the source revision");
+  if (in.text_attribute("patients").value_or("") != sizes) differ("the sweep's sample sizes");
   return in.integer_attribute("first_trial").value_or(-1) == static_cast<std::int64_t>(first) &&
          in.integer_attribute("block_trials").value_or(-1) == static_cast<std::int64_t>(rows);
+}
+
+fs::path prepare_directory(const std::string& path, bool resume) {
+  check_output_target(path);  // before anything runs, as every run
+  const fs::path directory = checkpoint_directory(path);
+  std::error_code ec;
+  if (fs::exists(directory, ec) && !fs::is_directory(directory, ec))
+    throw std::runtime_error("refusing to use " + directory.string() + " for kept blocks: it is not a directory");
+  if (!resume && fs::exists(directory, ec)) clear_directory(directory);
+  if (resume && !fs::exists(directory, ec))
+    std::cerr << "vtrial: --resume: no kept blocks at " << directory.string() << "; running every trial\n";
+  fs::create_directories(directory, ec);
+  if (ec) throw std::runtime_error("cannot create " + directory.string() + ": " + ec.message());
+  return directory;
 }
 
 }  // namespace
@@ -90,16 +107,8 @@ std::string checkpoint_directory(const std::string& output) {
 SimulationResult simulate_with_checkpoints(const std::string& path, const Scenario& scenario,
                                            const SimulationOptions& options, bool resume) {
   const auto start = std::chrono::steady_clock::now();
-  check_output_target(path);  // before anything runs, as every run
-  const fs::path directory = checkpoint_directory(path);
+  const fs::path directory = prepare_directory(path, resume);
   std::error_code ec;
-  if (fs::exists(directory, ec) && !fs::is_directory(directory, ec))
-    throw std::runtime_error("refusing to use " + directory.string() + " for kept blocks: it is not a directory");
-  if (!resume && fs::exists(directory, ec)) clear_directory(directory);
-  if (resume && !fs::exists(directory, ec))
-    std::cerr << "vtrial: --resume: no kept blocks at " << directory.string() << "; running every trial\n";
-  fs::create_directories(directory, ec);
-  if (ec) throw std::runtime_error("cannot create " + directory.string() + ": " + ec.message());
 
   const TrialPlan plan(scenario);
   const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
@@ -155,6 +164,54 @@ SimulationResult simulate_with_checkpoints(const std::string& path, const Scenar
   SimulationResult result;
   std::tie(result.power, result.design) = join_run_files(plan, files, path);
   files.clear();
+  fs::remove_all(directory, ec);
+  result.threads = resolve_threads(options.threads);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+SweepResult sweep_with_checkpoints(const std::string& path, const Scenario& scenario,
+                                   const std::vector<std::int64_t>& sample_sizes, const SimulationOptions& options,
+                                   bool resume) {
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path directory = prepare_directory(path, resume);
+  std::error_code ec;
+  const TrialPlan plan(scenario);
+  check_table_memory(plan, sample_sizes.size(), "vtrial sweep");
+  std::string sizes;
+  for (auto n : sample_sizes) sizes += (sizes.empty() ? "" : ",") + std::to_string(n);
+  const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
+  const std::size_t block = Hdf5Output::kChunkRows;
+  const std::size_t blocks = (trials + block - 1) / block;
+  std::size_t reused = 0;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t first = b * block, rows = std::min(trials, first + block) - first;
+    const fs::path file = directory / block_name(b);
+    if (resume && fs::exists(file, ec) && usable_block(file, scenario, first, rows, sizes)) {
+      ++reused;
+      continue;
+    }
+    SimulationOptions part = options;
+    part.range = TrialRange{first, first + rows};
+    const std::vector<ResultTable> tables = simulate_sample_sizes(plan, sample_sizes, part);
+    Hdf5Output out(file.string());
+    write_run_attributes(out, scenario, "vtrial.block");
+    out.root_attribute("first_trial", static_cast<std::int64_t>(first));
+    out.root_attribute("block_trials", static_cast<std::int64_t>(rows));
+    out.root_attribute("patients", sizes);
+    for (std::size_t i = 0; i < sample_sizes.size(); ++i) out.write_table(sweep_group(sample_sizes[i]), tables[i]);
+    out.commit();
+  }
+  if (reused > 0)
+    std::cerr << "vtrial: --resume: " << reused << " of " << blocks << " blocks were kept by the sweep before\n";
+  std::vector<std::unique_ptr<Hdf5Input>> files;
+  for (std::size_t b = 0; b < blocks; ++b)
+    files.push_back(std::make_unique<Hdf5Input>((directory / block_name(b)).string()));
+  std::vector<ResultTable> tables;
+  for (auto n : sample_sizes) tables.push_back(concatenated_rows(files, "/" + sweep_group(n), plan.columns()));
+  files.clear();
+  SweepResult result = sweep_from_tables(plan, sample_sizes, tables);
+  write_sweep(path, scenario, result, "vtrial.sweep");
   fs::remove_all(directory, ec);
   result.threads = resolve_threads(options.threads);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

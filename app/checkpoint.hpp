@@ -9,6 +9,7 @@
 // directory is removed once the output is in place.
 #include <string>
 
+#include "app/sample_size.hpp"
 #include "app/simulation.hpp"
 
 namespace vtrial {
@@ -19,5 +20,11 @@ std::string checkpoint_directory(const std::string& output);
 // the same command kept (refusing those of another run) instead of starting afresh.
 SimulationResult simulate_with_checkpoints(const std::string& path, const Scenario& scenario,
                                            const SimulationOptions& options, bool resume);
+
+// The same for a sweep: each block file holds every N's rows of its trials; the tables are
+// joined from the blocks and the sweep computed from them (app/sample_size.hpp).
+SweepResult sweep_with_checkpoints(const std::string& path, const Scenario& scenario,
+                                   const std::vector<std::int64_t>& sample_sizes, const SimulationOptions& options,
+                                   bool resume);
 
 }  // namespace vtrial

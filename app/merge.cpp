@@ -95,6 +95,11 @@ ResultTable concatenated(const std::vector<std::unique_ptr<Hdf5Input>>& files, c
 
 }  // namespace
 
+ResultTable concatenated_rows(const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& group,
+                              const std::vector<ColumnSpec>& specs) {
+  return concatenated(files, group, specs);
+}
+
 std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(
     const TrialPlan& plan, const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& output) {
   const Scenario& scenario = plan.scenario();

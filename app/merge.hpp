@@ -21,6 +21,10 @@ class TrialPlan;
 // /trajectories) in trial order: shards, or the blocks a run keeps (app/checkpoint.hpp). The
 // summary and design are tallied from the rows in a single run's blocks, so every dataset is
 // bit-identical to a single run's.
+// The rows of `group` of each file, one after another (files without the group add none).
+ResultTable concatenated_rows(const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& group,
+                              const std::vector<ColumnSpec>& specs);
+
 // Returns the power and design summary it wrote.
 std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(
     const TrialPlan& plan, const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& output);

@@ -65,6 +65,8 @@ void compare_with_previous(SweepPoint& current, const ResultTable& now, const Sw
   }
 }
 
+}  // namespace
+
 // sweep and samplesize hold each N's per-trial table in memory until the file is written (to
 // be streamed as run does: issue 17). Bounded before anything runs, not by the machine.
 void check_table_memory(const TrialPlan& plan, std::size_t tables, const std::string& command) {
@@ -79,8 +81,6 @@ void check_table_memory(const TrialPlan& plan, std::size_t tables, const std::st
                                 "(use fewer trials or sample sizes, or vtrial run per N)");
   }
 }
-
-}  // namespace
 
 std::vector<std::int64_t> parse_sample_sizes(const std::string& text) {
   std::vector<std::int64_t> sizes;

@@ -43,6 +43,9 @@ SweepResult sweep_from_tables(const TrialPlan& plan, const std::vector<std::int6
                               const std::vector<ResultTable>& tables);
 // A shard of a sweep (vtrial sweep --shard K/N): the shard's per-trial table of each sample size
 // in the group /sweep_trials_n<N>, for vtrial merge.
+// sweep and samplesize hold each N's per-trial table in memory: refused (std::invalid_argument
+// naming simulation.trials) above 4.3 GB, before anything runs.
+void check_table_memory(const TrialPlan& plan, std::size_t tables, const std::string& command);
 std::string sweep_group(std::int64_t patients);  // "sweep_trials_n60"
 void write_sweep_shard(const std::string& path, const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
                        const SimulationOptions& options);

@@ -6,11 +6,13 @@
 #include <stdexcept>
 #include <vector>
 
+#include "app/checkpoint.hpp"
 #include "app/sample_size.hpp"
 #include "app/trial_plan.hpp"
 #include "bindings/cli/commands.hpp"
 #include "bindings/cli/common_options.hpp"
 #include "bindings/cli/report.hpp"
+#include "engine/hdf5_output.hpp"
 #include "engine/output_target.hpp"
 #include "engine/process_group.hpp"
 
@@ -49,6 +51,27 @@ Json sweep_json(const SweepResult& sweep) {
   return points;
 }
 
+void report_sweep(const CommonOptions& common, const Scenario& scenario, const SweepResult& sweep,
+                  const std::string& output) {
+  if (common.json) {
+    const Json out = {{"scenario", scenario.name},
+                      {"trials", scenario.simulation.trials},
+                      {"seed", scenario.simulation.seed},
+                      {"seconds", sweep.seconds},
+                      {"output", output},
+                      {"sweep", sweep_json(sweep)}};
+    std::cout << json_line(out) << "\n";
+  } else {
+    std::cout << "vtrial sweep  scenario '" << scenario.name << "': " << scenario.simulation.trials
+              << " trials per N, common random numbers (seed " << scenario.simulation.seed << ")\n"
+              << "diff = power minus power at the previous N; SE pair = its standard error from paired trials; "
+                 "SE indep = what independent runs would give\n\n";
+    print_sweep_table(std::cout, sweep);
+    std::cout << "\n"
+              << sweep.seconds << " s on " << sweep.threads << " threads; results written to " << output << "\n";
+  }
+}
+
 }  // namespace
 
 int sweep_command(const std::vector<std::string>& args) {
@@ -60,8 +83,11 @@ int sweep_command(const std::vector<std::string>& args) {
                         "sample sizes: first:last:step (60:140:20) or a list (60,80,100)");
   add_common_options(options, common);
   std::string shard_arg;
-  options.add_options()("shard", po::value(&shard_arg),
-                        "K/N: only the K-th of N contiguous ranges of trials, as a shard file for vtrial merge");
+  bool resume = false;
+  options.add_options()("resume", po::bool_switch(&resume),
+                        "continue a stopped sweep from the blocks it kept (refused for another scenario or seed)")(
+      "shard", po::value(&shard_arg),
+      "K/N: only the K-th of N contiguous ranges of trials, as a shard file for vtrial merge");
   if (!parse_command_line(args, "vtrial sweep SCENARIO --patients 60:140:20 [run options] [--shard K/N]", options,
                           common))
     return 0;
@@ -88,6 +114,8 @@ int sweep_command(const std::vector<std::string>& args) {
   check_output_target(output);  // before simulating (run's file is opened first for the same reason)
   if (shard && ProcessGroup::world().distributed())
     throw UsageError{"--shard under mpirun: the ranks already share the trials; give one or the other"};
+  if (resume && (shard || ProcessGroup::world().distributed()))
+    throw UsageError{"--resume is for a single-process sweep; a stopped shard is run again"};
   if (shard) {
     SimulationOptions shard_options = simulation_options(common);
     shard_options.shard = shard;
@@ -106,26 +134,18 @@ int sweep_command(const std::vector<std::string>& args) {
                 << " (join the shards with vtrial merge)\n";
     return 0;
   }
+  // A sweep of more than one block keeps its blocks as it goes (app/checkpoint.hpp).
+  const bool checkpointed = !ProcessGroup::world().distributed() &&
+                            (resume || static_cast<std::size_t>(scenario.simulation.trials) > Hdf5Output::kChunkRows);
+  if (checkpointed) {
+    const SweepResult sweep = sweep_with_checkpoints(output, scenario, sizes, simulation_options(common), resume);
+    report_sweep(common, scenario, sweep, output);
+    return 0;
+  }
   const SweepResult sweep = sweep_sample_sizes(scenario, sizes, simulation_options(common));
   if (!writer) return 0;
   write_sweep(output, scenario, sweep, "vtrial.sweep");
-  if (common.json) {
-    const Json out = {{"scenario", scenario.name},
-                      {"trials", scenario.simulation.trials},
-                      {"seed", scenario.simulation.seed},
-                      {"seconds", sweep.seconds},
-                      {"output", output},
-                      {"sweep", sweep_json(sweep)}};
-    std::cout << json_line(out) << "\n";
-  } else {
-    std::cout << "vtrial sweep  scenario '" << scenario.name << "': " << scenario.simulation.trials
-              << " trials per N, common random numbers (seed " << scenario.simulation.seed << ")\n"
-              << "diff = power minus power at the previous N; SE pair = its standard error from paired trials; "
-                 "SE indep = what independent runs would give\n\n";
-    print_sweep_table(std::cout, sweep);
-    std::cout << "\n"
-              << sweep.seconds << " s on " << sweep.threads << " threads; results written to " << output << "\n";
-  }
+  report_sweep(common, scenario, sweep, output);
   return 0;
 }
 

@@ -132,3 +132,35 @@ def test_ctrl_c_keeps_the_blocks_and_removes_the_unfinished_one(vtrial_bin, scen
     done = vtrial_run(vtrial_bin, scenario, out, "--resume", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert digest(vtrial_bin, uninterrupted, tmp_path) == digest(vtrial_bin, out, tmp_path)
+
+
+SWEEP = ["sweep", "--set", "model=parametric", "--patients", "60,80,100", "--trials", "140000", "--threads", "1",
+         "--json"]
+
+
+def test_a_killed_sweep_resumes_to_the_uninterrupted_sweep(vtrial_bin, scenario, tmp_path):
+    whole = tmp_path / "whole.h5"
+    done = subprocess.run([vtrial_bin, SWEEP[0], scenario, *SWEEP[1:], "-o", str(whole)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "sweep.h5"
+    kept = tmp_path / ".sweep.h5.blocks"
+    proc = subprocess.Popen([vtrial_bin, SWEEP[0], scenario, *SWEEP[1:], "-o", str(out)], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline and not (kept / "block000000.h5").exists():
+        time.sleep(0.01)
+    assert proc.poll() is None, "the sweep finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    # Blocks of a sweep over other sizes are another run's.
+    other = subprocess.run([vtrial_bin, SWEEP[0], scenario, *SWEEP[1:3], "--patients", "60,80", *SWEEP[5:], "-o",
+                            str(out), "--resume"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert other.returncode == 1 and "(the sweep's sample sizes differs)" in other.stderr, other.stderr
+    done = subprocess.run([vtrial_bin, SWEEP[0], scenario, *SWEEP[1:], "-o", str(out), "--resume"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "of 3 blocks were kept by the sweep before" in done.stderr
+    assert_same_datasets(whole, out)
+    assert digest(vtrial_bin, whole, tmp_path) == digest(vtrial_bin, out, tmp_path)
+    assert not kept.exists()
