@@ -8,6 +8,7 @@
 #include "app/trial_plan.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
+#include "engine/progress_bar.hpp"
 
 namespace vtrial {
 namespace {
@@ -117,6 +118,8 @@ SimulationResult simulate_to_file_distributed(const std::string& path, const Sce
   PowerTally power(plan.columns(), plan.power_names());
   DesignTally design(plan.columns(), plan.looks(), plan.descriptive_names());
   SimulationResult result;
+  // Rank 0's bar counts every rank's trials as their blocks arrive; the other ranks draw none.
+  ProgressBar progress(trials, options.progress && stderr_is_terminal());
   {
     auto stream = out.stream_table("trials", plan.columns(), trials);
     ResultTable received(plan.columns(), std::min(trials, block));
@@ -140,9 +143,11 @@ SimulationResult simulate_to_file_distributed(const std::string& path, const Sce
       power.add(*rows_of_b, rows);
       design.add(*rows_of_b, rows);
       stream.write(*rows_of_b, first, rows);
+      progress.advance(rows);
     }
     stream.finish();
   }
+  progress.finish();
   result.power = plan.describe(power.result());
   result.design = plan.describe(design.result());
   out.write_table("patients", result.patients);
