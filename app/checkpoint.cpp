@@ -34,19 +34,48 @@ bool ours(const std::string& name) {
          (name.rfind(".block", 0) == 0 && name.find(".h5.tmp.") != std::string::npos);
 }
 
-void clear_directory(const fs::path& directory) {
+void refuse_foreign_files(const fs::path& directory) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(directory, ec))
     if (!ours(entry.path().filename().string()))
       throw std::runtime_error("refusing to reuse " + directory.string() + ": it holds " + entry.path().string() +
                                ", which vtrial did not write; remove it or choose another output");
-  for (const auto& entry : fs::directory_iterator(directory, ec)) fs::remove(entry.path(), ec);
+}
+
+// Removes vtrial's own files only (a file another program put there since stays, and with it
+// the directory).
+void remove_own_files(const fs::path& directory) {
+  std::error_code ec;
+  std::vector<fs::path> own;
+  for (const auto& entry : fs::directory_iterator(directory, ec))
+    if (ours(entry.path().filename().string())) own.push_back(entry.path());
+  for (const auto& p : own) fs::remove(p, ec);
+}
+
+// The identity of a block about to be joined, read again: a second run writing to the same
+// output at the same time (a job array that varies --seed but not -o) replaces blocks under
+// this one; the join must then stop rather than publish a mixture.
+void confirm_block(const fs::path& path, const Scenario& scenario, std::size_t first, std::size_t rows,
+                   const std::string& sizes) {
+  const Hdf5Input in(path.string());
+  const bool same = in.text_attribute("filetype").value_or("") == "vtrial.block" &&
+                    in.integer_attribute("seed").value_or(-1) == static_cast<std::int64_t>(scenario.simulation.seed) &&
+                    in.text_attribute("scenario").value_or("") == scenario.resolved_yaml &&
+                    in.text_attribute("patients").value_or("") == sizes &&
+                    in.integer_attribute("first_trial").value_or(-1) == static_cast<std::int64_t>(first) &&
+                    in.integer_attribute("block_trials").value_or(-1) == static_cast<std::int64_t>(rows);
+  if (!same)
+    throw std::runtime_error(path.string() +
+                             " changed while this run was using it (another vtrial run to the same output at the "
+                             "same time?); nothing was written; give each run its own output");
 }
 
 // A block's /trials rows, or (with `extras`) the kept patients and trajectories of the first
 // trials, which a run has only once its first range is done.
 void write_part(const fs::path& path, const Scenario& scenario, const TrialPlan& plan, const ResultTable& trials,
                 std::size_t rows, std::size_t first, const SimulationResult* extras) {
+  std::error_code ec;
+  fs::remove(path, ec);  // a damaged block of ours, to be written again (not one of another run's)
   Hdf5Output out(path.string());
   write_run_attributes(out, scenario, "vtrial.block");
   out.root_attribute("first_trial", static_cast<std::int64_t>(first));
@@ -83,13 +112,24 @@ bool usable_block(const fs::path& path, const Scenario& scenario, std::size_t fi
          in.integer_attribute("block_trials").value_or(-1) == static_cast<std::int64_t>(rows);
 }
 
+// Removes the blocks directory on the way out if nothing was kept in it (a run refused before
+// its first block leaves nothing behind).
+struct RemoveIfEmpty {
+  fs::path directory;
+  ~RemoveIfEmpty() {
+    std::error_code ec;
+    if (fs::is_directory(directory, ec) && fs::is_empty(directory, ec)) fs::remove(directory, ec);
+  }
+};
+
 fs::path prepare_directory(const std::string& path, bool resume) {
   check_output_target(path);  // before anything runs, as every run
   const fs::path directory = checkpoint_directory(path);
   std::error_code ec;
   if (fs::exists(directory, ec) && !fs::is_directory(directory, ec))
     throw std::runtime_error("refusing to use " + directory.string() + " for kept blocks: it is not a directory");
-  if (!resume && fs::exists(directory, ec)) clear_directory(directory);
+  if (fs::exists(directory, ec)) refuse_foreign_files(directory);
+  if (!resume && fs::exists(directory, ec)) remove_own_files(directory);
   if (resume && !fs::exists(directory, ec))
     std::cerr << "vtrial: --resume: no kept blocks at " << directory.string() << "; running every trial\n";
   fs::create_directories(directory, ec);
@@ -108,6 +148,7 @@ SimulationResult simulate_with_checkpoints(const std::string& path, const Scenar
                                            const SimulationOptions& options, bool resume) {
   const auto start = std::chrono::steady_clock::now();
   const fs::path directory = prepare_directory(path, resume);
+  const RemoveIfEmpty cleanup{directory};
   std::error_code ec;
 
   const TrialPlan plan(scenario);
@@ -157,14 +198,18 @@ SimulationResult simulate_with_checkpoints(const std::string& path, const Scenar
     write_part(extras_file, scenario, plan, trimmed, 0, 0, &again);
   }
 
-  std::vector<std::unique_ptr<Hdf5Input>> files;
-  for (std::size_t b = 0; b < blocks; ++b)
-    files.push_back(std::make_unique<Hdf5Input>((directory / block_name(b)).string()));
-  files.push_back(std::make_unique<Hdf5Input>(extras_file.string()));
+  std::vector<std::string> files;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t first = b * block;
+    files.push_back((directory / block_name(b)).string());
+    confirm_block(files.back(), scenario, first, std::min(trials, first + block) - first, "");
+  }
+  files.push_back(extras_file.string());
+  confirm_block(extras_file, scenario, 0, 0, "");
   SimulationResult result;
   std::tie(result.power, result.design) = join_run_files(plan, files, path);
-  files.clear();
-  fs::remove_all(directory, ec);
+  remove_own_files(directory);
+  fs::remove(directory, ec);  // only if nothing else is left in it
   result.threads = resolve_threads(options.threads);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
@@ -174,10 +219,11 @@ SweepResult sweep_with_checkpoints(const std::string& path, const Scenario& scen
                                    const std::vector<std::int64_t>& sample_sizes, const SimulationOptions& options,
                                    bool resume) {
   const auto start = std::chrono::steady_clock::now();
-  const fs::path directory = prepare_directory(path, resume);
-  std::error_code ec;
   const TrialPlan plan(scenario);
   check_table_memory(plan, sample_sizes.size(), "vtrial sweep");
+  const fs::path directory = prepare_directory(path, resume);
+  const RemoveIfEmpty cleanup{directory};
+  std::error_code ec;
   std::string sizes;
   for (auto n : sample_sizes) sizes += (sizes.empty() ? "" : ",") + std::to_string(n);
   const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
@@ -194,6 +240,7 @@ SweepResult sweep_with_checkpoints(const std::string& path, const Scenario& scen
     SimulationOptions part = options;
     part.range = TrialRange{first, first + rows};
     const std::vector<ResultTable> tables = simulate_sample_sizes(plan, sample_sizes, part);
+    fs::remove(file, ec);  // a damaged block of ours, to be written again
     Hdf5Output out(file.string());
     write_run_attributes(out, scenario, "vtrial.block");
     out.root_attribute("first_trial", static_cast<std::int64_t>(first));
@@ -204,15 +251,18 @@ SweepResult sweep_with_checkpoints(const std::string& path, const Scenario& scen
   }
   if (reused > 0)
     std::cerr << "vtrial: --resume: " << reused << " of " << blocks << " blocks were kept by the sweep before\n";
-  std::vector<std::unique_ptr<Hdf5Input>> files;
-  for (std::size_t b = 0; b < blocks; ++b)
-    files.push_back(std::make_unique<Hdf5Input>((directory / block_name(b)).string()));
+  std::vector<std::string> files;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t first = b * block;
+    files.push_back((directory / block_name(b)).string());
+    confirm_block(files.back(), scenario, first, std::min(trials, first + block) - first, sizes);
+  }
   std::vector<ResultTable> tables;
   for (auto n : sample_sizes) tables.push_back(concatenated_rows(files, "/" + sweep_group(n), plan.columns()));
-  files.clear();
   SweepResult result = sweep_from_tables(plan, sample_sizes, tables);
   write_sweep(path, scenario, result, "vtrial.sweep");
-  fs::remove_all(directory, ec);
+  remove_own_files(directory);
+  fs::remove(directory, ec);
   result.threads = resolve_threads(options.threads);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

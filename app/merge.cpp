@@ -47,25 +47,29 @@ std::string range_text(const TrialRange& r) {
   return "trials " + std::to_string(r.first) + " to " + std::to_string(r.last - 1);
 }
 
-// The shards' files in order, read as one sequence of rows of `group`.
+// The files in order, read as one sequence of rows of `group`, one file open at a time (a run
+// of 1,500 blocks must not need 1,500 descriptors).
 class RowSource {
  public:
-  RowSource(const std::vector<std::unique_ptr<Hdf5Input>>& files, std::string group, std::vector<ColumnSpec> specs)
+  RowSource(const std::vector<std::string>& files, std::string group, std::vector<ColumnSpec> specs)
       : files_(files), group_(std::move(group)), specs_(std::move(specs)) {}
   // Fills rows [0, n) of `block` with the next n rows; returns n (0 at the end).
   std::size_t next(ResultTable& block) {
     std::size_t filled = 0;
     while (filled < block.rows() && file_ < files_.size()) {
-      const Hdf5Input& in = *files_[file_];
-      const std::size_t available =
-          in.has(group_ + "/" + specs_.front().name) ? in.rows(group_ + "/" + specs_.front().name) : 0;
-      if (row_ >= available) {
+      if (!current_) {
+        current_ = std::make_unique<Hdf5Input>(files_[file_]);
+        const std::string first = group_ + "/" + specs_.front().name;
+        available_ = current_->has(first) ? current_->rows(first) : 0;
+      }
+      if (row_ >= available_) {
+        current_.reset();
         ++file_;
         row_ = 0;
         continue;
       }
-      const std::size_t n = std::min(block.rows() - filled, available - row_);
-      const ResultTable part = in.read_table(group_, specs_, row_, n);
+      const std::size_t n = std::min(block.rows() - filled, available_ - row_);
+      const ResultTable part = current_->read_table(group_, specs_, row_, n);
       for (std::size_t c = 0; c < specs_.size(); ++c)
         std::copy(part.column(c).begin(), part.column(c).end(), &block.at(c, filled));
       filled += n;
@@ -75,33 +79,36 @@ class RowSource {
   }
 
  private:
-  const std::vector<std::unique_ptr<Hdf5Input>>& files_;
+  const std::vector<std::string>& files_;
   std::string group_;
   std::vector<ColumnSpec> specs_;
-  std::size_t file_ = 0, row_ = 0;
+  std::size_t file_ = 0, row_ = 0, available_ = 0;
+  std::unique_ptr<Hdf5Input> current_;
 };
 
-// A whole (small) table: the shards' rows of `group` one after another.
-ResultTable concatenated(const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& group,
+// A whole (small) table: the files' rows of `group` one after another.
+ResultTable concatenated(const std::vector<std::string>& files, const std::string& group,
                          const std::vector<ColumnSpec>& specs) {
   ResultTable all(specs, 0);
-  for (const auto& in : files) {
+  for (const auto& path : files) {
+    const Hdf5Input in(path);
     const std::string first = group + "/" + specs.front().name;
-    if (!in->has(first)) continue;
-    all.append(in->read_table(group, specs, 0, in->rows(first)));
+    if (!in.has(first)) continue;
+    all.append(in.read_table(group, specs, 0, in.rows(first)));
   }
   return all;
 }
 
 }  // namespace
 
-ResultTable concatenated_rows(const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& group,
+ResultTable concatenated_rows(const std::vector<std::string>& files, const std::string& group,
                               const std::vector<ColumnSpec>& specs) {
   return concatenated(files, group, specs);
 }
 
-std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(
-    const TrialPlan& plan, const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& output) {
+std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(const TrialPlan& plan,
+                                                                    const std::vector<std::string>& files,
+                                                                    const std::string& output) {
   const Scenario& scenario = plan.scenario();
   Hdf5Output out(output);
   write_run_attributes(out, scenario, "vtrial.run");
@@ -153,8 +160,8 @@ ShardFile read_shard_file(const std::string& path) {
   f.shard_of = in.text_attribute("shard_of").value_or("vtrial.run");
   f.patients = in.text_attribute("patients").value_or("");
   const auto first = required_integer(in, "first_trial"), rows = required_integer(in, "shard_trials");
-  if (f.trials < 1 || f.shard.count < 1 || f.shard.index < 1 || f.shard.index > f.shard.count ||
-      f.shard.count > f.trials)
+  if (f.trials < 1 || f.trials > 100000000 || f.shard.count < 1 || f.shard.count > 1000000 || f.shard.index < 1 ||
+      f.shard.index > f.shard.count || f.shard.count > f.trials)
     throw std::runtime_error(path + ": its shard attributes are inconsistent");
   f.range = shard_range(f.shard, static_cast<std::size_t>(f.trials));
   if (first != static_cast<std::int64_t>(f.range.first) || rows != static_cast<std::int64_t>(f.range.size()))
@@ -247,9 +254,9 @@ std::size_t merge_shards(const std::vector<std::string>& paths, const std::strin
   Settings settings = Settings::from_string(shards.front().scenario, shards.front().path + " (scenario attribute)");
   const Scenario scenario = read_scenario(settings);
   const TrialPlan plan(scenario);
-  std::vector<std::unique_ptr<Hdf5Input>> files;
+  std::vector<std::string> files;
+  for (const auto& s : shards) files.push_back(s.path);
   if (shards.front().shard_of == "vtrial.sweep") {
-    for (const auto& s : shards) files.push_back(std::make_unique<Hdf5Input>(s.path));
     const std::vector<std::int64_t> sizes = parse_sample_sizes(shards.front().patients);
     std::vector<ResultTable> tables;
     for (auto n : sizes) {
@@ -262,9 +269,9 @@ std::size_t merge_shards(const std::vector<std::string>& paths, const std::strin
     return static_cast<std::size_t>(scenario.simulation.trials);
   }
   for (const auto& s : shards) {
-    files.push_back(std::make_unique<Hdf5Input>(s.path));
+    const Hdf5Input in(s.path);  // one at a time: open files are a limited resource
     const std::string column = "/trials/" + plan.columns().front().name;
-    if (!files.back()->has(column) || files.back()->rows(column) != s.range.size())
+    if (!in.has(column) || in.rows(column) != s.range.size())
       throw std::runtime_error(s.path + ": /trials does not hold the " + std::to_string(s.range.size()) +
                                " rows of shard " + shard_text(s.shard));
   }

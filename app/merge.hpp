@@ -22,12 +22,14 @@ class TrialPlan;
 // summary and design are tallied from the rows in a single run's blocks, so every dataset is
 // bit-identical to a single run's.
 // The rows of `group` of each file, one after another (files without the group add none).
-ResultTable concatenated_rows(const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& group,
+ResultTable concatenated_rows(const std::vector<std::string>& files, const std::string& group,
                               const std::vector<ColumnSpec>& specs);
 
 // Returns the power and design summary it wrote.
-std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(
-    const TrialPlan& plan, const std::vector<std::unique_ptr<Hdf5Input>>& files, const std::string& output);
+// Files are opened one at a time.
+std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(const TrialPlan& plan,
+                                                                    const std::vector<std::string>& files,
+                                                                    const std::string& output);
 
 // What each shard file says about itself, read before anything is merged.
 struct ShardFile {

@@ -36,7 +36,8 @@ std::optional<std::string> Hdf5Input::text_attribute(const std::string& name) co
   return guarded(path_, "attribute " + name, [&]() -> std::optional<std::string> {
     if (!file_->h5.attrExists(name)) return std::nullopt;
     const H5::Attribute attribute = file_->h5.openAttribute(name);
-    if (attribute.getTypeClass() != H5T_STRING) return std::nullopt;
+    if (attribute.getTypeClass() != H5T_STRING || attribute.getSpace().getSimpleExtentNpoints() != 1)
+      return std::nullopt;  // a scalar text, as vtrial writes it; anything else is not one
     std::string value;
     attribute.read(attribute.getStrType(), value);
     return value;
@@ -47,7 +48,8 @@ std::optional<std::int64_t> Hdf5Input::integer_attribute(const std::string& name
   return guarded(path_, "attribute " + name, [&]() -> std::optional<std::int64_t> {
     if (!file_->h5.attrExists(name)) return std::nullopt;
     const H5::Attribute attribute = file_->h5.openAttribute(name);
-    if (attribute.getTypeClass() != H5T_INTEGER) return std::nullopt;
+    if (attribute.getTypeClass() != H5T_INTEGER || attribute.getSpace().getSimpleExtentNpoints() != 1)
+      return std::nullopt;
     std::int64_t value = 0;
     attribute.read(H5::PredType::NATIVE_INT64, &value);
     return value;

@@ -103,7 +103,10 @@ struct PendingOutput {
   std::atomic<bool> ready{false};
   char path[4096] = {};
 };
-std::array<PendingOutput, 8> pending_outputs;
+// Slots are never reused, so there is one per output of a process's life: a checkpointed run
+// writes one output per block (up to 1,526 for 1e8 trials) and its joined file; 4,096 slots
+// cover every run vtrial accepts. Untouched slots are zero pages that are never made resident.
+std::array<PendingOutput, 4096> pending_outputs;
 
 // A slot is used once per process, never reused: a handler reading a path while a later
 // output wrote a new one into the same slot could otherwise see a mix of both.
@@ -117,7 +120,7 @@ int register_pending(const std::string& path) {
       return static_cast<int>(i);
     }
   }
-  return -1;  // more than 8 outputs in one process: this one is simply not cleaned up on a signal
+  return -1;  // more than 4,096 outputs in one process (a long Python session): not cleaned up on a signal
 }
 
 void unregister_pending(int slot) {
@@ -371,10 +374,23 @@ void Hdf5Output::commit() {
     file_->broken = true;
     throw std::runtime_error("cannot finish writing " + temp_path_ + ": " + e.getDetailMsg());
   }
+  // On disk before it is published: after a power cut the final name holds the whole file or
+  // the earlier one, never an empty or partial file (the rename is then made durable too).
+  const auto sync = [](const std::string& p, int flags) {
+    const int fd = ::open(p.c_str(), flags);
+    if (fd < 0) return false;
+    const bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    return ok;
+  };
+  if (!sync(temp_path_, O_RDONLY))
+    throw std::runtime_error("cannot finish writing " + temp_path_ + ": fsync failed: " + std::strerror(errno));
   std::error_code ec;
   check_output_target(final_path_);  // again: something may have appeared there during the run
   std::filesystem::rename(temp_path_, final_path_, ec);
   if (ec) throw std::runtime_error("cannot rename " + temp_path_ + " to " + final_path_ + ": " + ec.message());
+  const std::filesystem::path parent = std::filesystem::path(final_path_).parent_path();
+  sync(parent.empty() ? std::string(".") : parent.string(), O_RDONLY | O_DIRECTORY);
   committed_ = true;
   unregister_pending(signal_slot_);
 }

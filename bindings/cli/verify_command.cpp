@@ -28,7 +28,8 @@ std::vector<std::string> missing_parts(const FileCheck& check) {
       check.filetype == "vtrial.shard" && std::any_of(check.objects.begin(), check.objects.end(),
                                                       [](const auto& o) { return o.rfind("/sweep_trials_n", 0) == 0; });
   const bool run = check.filetype == "vtrial.run" || check.filetype == "vtrial.shard";
-  const std::vector<std::string> groups = sweep_shard ? std::vector<std::string>{"/schema"}
+  const std::vector<std::string> groups = check.filetype == "vtrial.block" ? std::vector<std::string>{}
+                                          : sweep_shard                    ? std::vector<std::string>{"/schema"}
                                           : run ? std::vector<std::string>{"/trials", "/summary", "/design", "/schema"}
                                                 : std::vector<std::string>{"/sweep"};
   for (const auto& g : groups)

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 
 import h5py
+import numpy as np
 import pytest
 
 TRIALS = 60
@@ -132,7 +133,12 @@ def test_files_that_are_not_results_are_refused(vtrial_bin, tmp_path):
     foreign = tmp_path / "foreign.h5"
     with h5py.File(foreign, "w") as f:
         f["x"] = [1.0, 2.0]
-    cases = {text: "cannot be opened as HDF5", foreign: "not a vtrial result file",
+    # A 2-D dataset and a large attribute (never vtrial's) once overflowed verify's read buffer.
+    wide = tmp_path / "wide.h5"
+    with h5py.File(wide, "w") as f:
+        f["a"] = np.zeros((2, 600000))
+        f["v"] = np.array([np.zeros(3), np.ones(2)], dtype=object).astype(h5py.vlen_dtype("f8"))
+    cases = {text: "cannot be opened as HDF5", foreign: "not a vtrial result file", wide: "not a vtrial result file",
              tmp_path / "missing.h5": "no such file", tmp_path: "not a regular file"}
     for path, message in cases.items():
         status, files = verify(vtrial_bin, path)

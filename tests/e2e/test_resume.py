@@ -164,3 +164,19 @@ def test_a_killed_sweep_resumes_to_the_uninterrupted_sweep(vtrial_bin, scenario,
     assert_same_datasets(whole, out)
     assert digest(vtrial_bin, whole, tmp_path) == digest(vtrial_bin, out, tmp_path)
     assert not kept.exists()
+
+
+def test_an_empty_kept_block_is_written_again_and_foreign_files_refused(vtrial_bin, scenario, tmp_path,
+                                                                        uninterrupted):
+    # What a power cut can leave: a block file of zero bytes. --resume simulates it again
+    # (it used to refuse to replace a file it could not read as vtrial's).
+    out = tmp_path / "run.h5"
+    kept = killed_after(vtrial_bin, scenario, out, 2, tmp_path)
+    (kept / "block000000.h5").write_bytes(b"")
+    (kept / "notes.txt").write_text("mine")
+    done = vtrial_run(vtrial_bin, scenario, out, "--resume", cwd=tmp_path)
+    assert done.returncode == 1 and "refusing to reuse" in done.stderr and "notes.txt" in done.stderr
+    (kept / "notes.txt").unlink()
+    done = vtrial_run(vtrial_bin, scenario, out, "--resume", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert digest(vtrial_bin, uninterrupted, tmp_path) == digest(vtrial_bin, out, tmp_path)
