@@ -35,8 +35,8 @@ std::string format_number(double x) {
 void check_increasing(const Settings& s, const std::string& path, const std::vector<double>& values) {
   for (std::size_t k = 1; k < values.size(); ++k)
     if (!(values[k] > values[k - 1]))
-      s.fail(path, "must be strictly increasing, got " + format_number(values[k - 1]) + " then " +
-                       format_number(values[k]));
+      s.fail(path,
+             "must be strictly increasing, got " + format_number(values[k - 1]) + " then " + format_number(values[k]));
   if (values.size() > kMaxInterims) s.fail(path, "at most " + std::to_string(kMaxInterims) + " interim analyses");
 }
 
@@ -115,9 +115,12 @@ GroupSequentialMonitor::GroupSequentialMonitor(const InterimPlan& plan, double a
 }
 
 std::vector<ColumnSpec> GroupSequentialMonitor::columns() {
-  return {{"gs_stop_look", ColumnType::integer}, {"gs_reject", ColumnType::integer},
-          {"gs_futility_stop", ColumnType::integer}, {"gs_stop_day", ColumnType::real},
-          {"gs_patients", ColumnType::integer}, {"gs_events", ColumnType::integer},
+  return {{"gs_stop_look", ColumnType::integer},
+          {"gs_reject", ColumnType::integer},
+          {"gs_futility_stop", ColumnType::integer},
+          {"gs_stop_day", ColumnType::real},
+          {"gs_patients", ColumnType::integer},
+          {"gs_events", ColumnType::integer},
           {"gs_z", ColumnType::real}};
 }
 

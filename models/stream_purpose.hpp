@@ -11,13 +11,13 @@ enum class StreamPurpose : std::uint64_t {
   time_to_negative = 2,
   dropout = 3,
   nk_change = 4,
-  screening = 5,      // candidate characteristics and eligibility
-  kinetics = 6,       // between-patient variability of the within-host model
-  assay = 7,          // PCR and NK measurement error
+  screening = 5,  // candidate characteristics and eligibility
+  kinetics = 6,   // between-patient variability of the within-host model
+  assay = 7,      // PCR and NK measurement error
   adverse_events = 8,
   visit_jitter = 9,
   lupus_activity = 10,
-  enrollment = 11,    // trial-level: site openings and arrivals
+  enrollment = 11,         // trial-level: site openings and arrivals
   eligibility_pilot = 12,  // load time: candidates drawn to check the criteria admit anyone
 };
 
