@@ -115,8 +115,9 @@ SimulationResult simulate_to_file_distributed(const std::string& path, const Sce
   Hdf5Output out(path);
   write_run_attributes(out, scenario, "vtrial.run");
   write_schema(out, plan);
-  PowerTally power(plan.columns(), plan.power_names());
+  PowerTally power(plan.columns(), plan.tallied_names());
   DesignTally design(plan.columns(), plan.looks(), plan.descriptive_names());
+  auto sensitivity = plan.sensitivity_tally();
   SimulationResult result;
   // Rank 0's bar counts every rank's trials as their blocks arrive; the other ranks draw none.
   ProgressBar progress(trials, options.progress && stderr_is_terminal());
@@ -142,6 +143,7 @@ SimulationResult simulate_to_file_distributed(const std::string& path, const Sce
       }
       power.add(*rows_of_b, rows);
       design.add(*rows_of_b, rows);
+      if (sensitivity) sensitivity->add(*rows_of_b, first, rows);
       stream.write(*rows_of_b, first, rows);
       progress.advance(rows);
     }
@@ -152,6 +154,8 @@ SimulationResult simulate_to_file_distributed(const std::string& path, const Sce
   result.design = plan.describe(design.result());
   out.write_table("patients", result.patients);
   if (result.trajectories.rows() > 0) out.write_table("trajectories", result.trajectories);
+  if (sensitivity) result.sensitivity = sensitivity->result();
+  write_uncertainty(out, plan, result.sensitivity);
   write_power_summary(out, "summary", result.power);
   write_design_summary(out, "design", result.design);
   out.commit();

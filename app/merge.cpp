@@ -114,8 +114,9 @@ std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(const TrialP
   write_run_attributes(out, scenario, "vtrial.run");
   write_schema(out, plan);
   const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
-  PowerTally power(plan.columns(), plan.power_names());
+  PowerTally power(plan.columns(), plan.tallied_names());
   DesignTally design(plan.columns(), plan.looks(), plan.descriptive_names());
+  auto sensitivity = plan.sensitivity_tally();
   {
     // Blocks as a single run streams them (the first block decides each column's storage).
     auto stream = out.stream_table("trials", plan.columns(), trials);
@@ -125,6 +126,7 @@ std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(const TrialP
     for (std::size_t n; (n = rows.next(block)) > 0; written += n) {
       power.add(block, n);
       design.add(block, n);
+      if (sensitivity) sensitivity->add(block, written, n);
       stream.write(block, written, n);
     }
     if (written != trials)
@@ -136,6 +138,7 @@ std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(const TrialP
   const ResultTable trajectories = concatenated(files, "/trajectories", trajectory_table({}, {}).specs());
   if (trajectories.rows() > 0) out.write_table("trajectories", trajectories);
   auto summary = std::make_pair(plan.describe(power.result()), plan.describe(design.result()));
+  write_uncertainty(out, plan, sensitivity ? sensitivity->result() : SensitivityResult{});
   write_power_summary(out, "summary", summary.first);
   write_design_summary(out, "design", summary.second);
   out.commit();

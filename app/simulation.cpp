@@ -9,7 +9,9 @@
 #include "app/trial_plan.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
+#include "engine/uncertainty/prior_distribution.hpp"
 #include "models/record_tables.hpp"
+#include "models/scenario_uncertainty.hpp"
 
 namespace vtrial {
 namespace {
@@ -18,9 +20,43 @@ namespace {
 // requested sample size on its first n patients, writing the trial's row of each block table.
 // Blocks alternate between two sets of tables (see run_monte_carlo_blocks): trial t goes to
 // set (t / block_rows) % 2, row t % block_rows.
+// The null twin of a trial (analysis.type1_error): every arm given the control's treatment.
+struct NullTrial {
+  Scenario scenario;
+  TrialSimulator simulator;
+  const std::vector<std::pair<std::size_t, std::size_t>>* columns;
+  std::vector<double> row;
+
+  NullTrial(const TrialPlan& plan)
+      : scenario(null_of(plan.scenario())),
+        simulator(plan.simulator()),
+        columns(&plan.null_columns()),
+        row(plan.columns().size()) {
+    simulator.rebind(scenario);
+  }
+  NullTrial(const NullTrial& other)
+      : scenario(other.scenario), simulator(other.simulator), columns(other.columns), row(other.row) {
+    simulator.rebind(scenario);
+  }
+  static Scenario null_of(const Scenario& sc) {
+    Scenario null = sc;
+    make_null_population(sc, null);
+    return null;
+  }
+  // A trial's draw of the unknowns, then its null.
+  void rebind(const Scenario& drawn) {
+    make_null_population(drawn, scenario);
+    simulator.rebind(scenario);
+  }
+};
+
 struct TrialWorker {
   TrialSimulator simulator;
   TrialAnalysis analysis;
+  std::optional<UncertainScenario> uncertain;  // with `uncertainty:`: each trial's own draw
+  std::size_t analysis_columns;
+  // With analysis.type1_error: the same trial under the null, in a scenario of this worker's.
+  std::optional<NullTrial> null;
   const std::vector<std::int64_t>* sample_sizes;
   std::array<std::vector<ResultTable>, 2>* tables;
   std::size_t block_rows;
@@ -33,11 +69,23 @@ struct TrialWorker {
     // Kept trials are written out patient by patient, so their records are complete; the
     // others fill only what the analysis reads.
     const bool keep = kept && t < kept->size();
+    if (uncertain)
+      simulator.rebind(uncertain->for_trial(t), uncertain->changes_model(), uncertain->changes_enrollment());
+    if (null && uncertain) null->rebind(uncertain->for_trial_again());
     const auto records = simulator.simulate(t, largest, nullptr, keep ? OutputRequest{} : analysis.outputs_read());
+    const auto null_records = null ? null->simulator.simulate(t, largest, nullptr, analysis.outputs_read())
+                                   : std::span<const PatientRecord>{};
     auto& set = (*tables)[((t - begin) / block_rows) % 2];
     const std::size_t r = (t - begin) % block_rows;
     for (std::size_t i = 0; i < sample_sizes->size(); ++i) {
-      analysis.analyze(records.first(static_cast<std::size_t>((*sample_sizes)[i])), row);
+      analysis.analyze(records.first(static_cast<std::size_t>((*sample_sizes)[i])),
+                       std::span(row).first(analysis_columns));
+      if (uncertain) std::copy(uncertain->values().begin(), uncertain->values().end(), row.begin() + analysis_columns);
+      if (null) {
+        analysis.analyze(null_records.first(static_cast<std::size_t>((*sample_sizes)[i])),
+                         std::span(null->row).first(analysis_columns));
+        for (const auto& [reject, column] : *null->columns) row[column] = null->row[reject];
+      }
       for (std::size_t c = 0; c < row.size(); ++c) set[i].at(c, r) = row[c];
     }
     if (keep) (*kept)[t].assign(records.begin(), records.end());
@@ -63,6 +111,11 @@ void simulate_in_blocks(const TrialPlan& plan, const std::vector<std::int64_t>& 
       [&] {
         return TrialWorker{plan.simulator(),
                            plan.analysis(),
+                           plan.scenario().uncertainty
+                               ? std::optional<UncertainScenario>(std::in_place, plan.scenario())
+                               : std::nullopt,
+                           plan.analysis_columns(),
+                           plan.null_columns().empty() ? std::nullopt : std::optional<NullTrial>(std::in_place, plan),
                            &sample_sizes,
                            &tables,
                            block_rows,
@@ -115,8 +168,9 @@ SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOption
   std::vector<std::vector<PatientRecord>> kept(
       std::min(range.last, static_cast<std::size_t>(scenario.output.patient_trials)));
   const auto& columns = plan.columns();
-  PowerTally power(columns, plan.power_names());
+  PowerTally power(columns, plan.tallied_names());
   DesignTally design(columns, plan.looks(), plan.descriptive_names());
+  auto sensitivity = plan.sensitivity_tally();
   const std::size_t block_rows = !sink                      ? trials
                                  : options.block_trials > 0 ? options.block_trials
                                                             : Hdf5Output::kChunkRows;
@@ -125,6 +179,7 @@ SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOption
                      [&](std::vector<ResultTable>& tables, std::size_t first, std::size_t rows) {
                        power.add(tables.front(), rows);
                        design.add(tables.front(), rows);
+                       if (sensitivity) sensitivity->add(tables.front(), first, rows);
                        if (sink) {
                          sink(tables.front(), first, rows);
                        } else {
@@ -139,6 +194,8 @@ SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOption
   if (traced > 0) {
     // Trial 0 again, recording courses: the same streams give the same patients as the run.
     TrialSimulator simulator = plan.simulator();
+    std::optional<UncertainScenario> uncertain;
+    if (scenario.uncertainty) simulator.rebind(uncertain.emplace(scenario).for_trial(0));  // its draw
     std::vector<Trajectory> courses(traced);
     const auto records = simulator.simulate(0, traced, &courses);
     std::vector<std::uint8_t> arms;
@@ -147,6 +204,7 @@ SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOption
   }
   result.power = plan.describe(power.result());
   result.design = plan.describe(design.result());
+  if (sensitivity) result.sensitivity = sensitivity->result();
   result.threads = resolve_threads(options.threads);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
@@ -168,6 +226,9 @@ void write_run_attributes(Hdf5Output& out, const Scenario& scenario, const std::
   out.root_attribute("trials", static_cast<std::int64_t>(scenario.simulation.trials));
   out.root_attribute("source_revision", std::string(source_revision()));
   out.root_attribute("command", command());
+  // What /summary's power is: the rejection rate at the scenario's values, or averaged over the
+  // priors of `uncertainty:` (the assurance).
+  out.root_attribute("power_measure", std::string(scenario.uncertainty ? "assurance" : "power"));
 }
 
 void write_shard_attributes(Hdf5Output& out, const Shard& shard, const TrialRange& range) {
@@ -208,6 +269,19 @@ void write_power_summary(Hdf5Output& out, const std::string& group, const std::v
   out.write_strings(group, "outcome", outcomes);
   out.write_strings(group, "estimate", estimates);
   out.write_table(group, table);
+  if (std::none_of(power.begin(), power.end(), [](const EndpointPower& p) { return p.type1.trials > 0; })) return;
+  ResultTable null({{"type1_error", ColumnType::real},
+                    {"type1_mc_se", ColumnType::real},
+                    {"type1_ci_low", ColumnType::real},
+                    {"type1_ci_high", ColumnType::real},
+                    {"type1_rejections", ColumnType::integer}},
+                   power.size());
+  for (std::size_t i = 0; i < power.size(); ++i) {
+    const auto& t = power[i].type1;
+    std::size_t c = 0;
+    for (double v : {t.power, t.mc_se, t.ci_low, t.ci_high, double(t.rejections)}) null.at(c++, i) = v;
+  }
+  out.write_table(group, null);
 }
 
 void write_design_summary(Hdf5Output& out, const std::string& group, const DesignSummary& d) {
@@ -261,9 +335,71 @@ void write_schema(Hdf5Output& out, const TrialPlan& plan) {
   out.write_table("arms", table);
 }
 
+void write_uncertainty(Hdf5Output& out, const TrialPlan& plan, const SensitivityResult& sensitivity) {
+  const auto& u = plan.scenario().uncertainty;
+  if (!u) return;
+  const auto& marginals = u->prior.marginals();
+  std::vector<std::string> keys, distributions, families;
+  ResultTable priors({{"median", ColumnType::real}, {"low", ColumnType::real}, {"high", ColumnType::real}},
+                     marginals.size());
+  for (std::size_t i = 0; i < marginals.size(); ++i) {
+    keys.push_back(u->keys[i]);
+    distributions.push_back(marginals[i].describe());
+    families.push_back(prior_family_name(marginals[i].family));
+    priors.at(0, i) = marginals[i].quantile(0.5);
+    priors.at(1, i) = marginals[i].support_low();
+    priors.at(2, i) = marginals[i].support_high();
+  }
+  out.write_strings("uncertainty/priors", "key", keys);
+  out.write_strings("uncertainty/priors", "distribution", distributions);
+  out.write_strings("uncertainty/priors", "family", families);
+  out.write_table("uncertainty/priors", priors);
+  if (!u->correlation.empty()) {
+    ResultTable rho({{"rho", ColumnType::real}}, u->correlation.size());
+    for (std::size_t i = 0; i < u->correlation.size(); ++i) rho.at(0, i) = u->correlation[i];
+    out.write_table("uncertainty/correlation", rho);
+  }
+  const auto& c = sensitivity.conditional;
+  std::vector<std::string> inputs, outcomes;
+  ResultTable conditional({{"bin", ColumnType::integer},
+                           {"low", ColumnType::real},
+                           {"high", ColumnType::real},
+                           {"trials", ColumnType::integer},
+                           {"rejections", ColumnType::integer},
+                           {"power", ColumnType::real},
+                           {"ci_low", ColumnType::real},
+                           {"ci_high", ColumnType::real}},
+                          c.size());
+  for (std::size_t r = 0; r < c.size(); ++r) {
+    inputs.push_back(c[r].input);
+    outcomes.push_back(c[r].outcome);
+    std::size_t k = 0;
+    for (double v : {double(c[r].bin), c[r].low, c[r].high, double(c[r].trials), double(c[r].successes), c[r].power,
+                     c[r].ci_low, c[r].ci_high})
+      conditional.at(k++, r) = v;
+  }
+  out.write_strings("uncertainty/conditional", "key", inputs);
+  out.write_strings("uncertainty/conditional", "endpoint", outcomes);
+  out.write_table("uncertainty/conditional", conditional);
+  const auto& v = sensitivity.shares;
+  inputs.clear();
+  outcomes.clear();
+  ResultTable shares({{"share", ColumnType::real}, {"mc_se", ColumnType::real}}, v.size());
+  for (std::size_t r = 0; r < v.size(); ++r) {
+    inputs.push_back(v[r].input);
+    outcomes.push_back(v[r].outcome);
+    shares.at(0, r) = v[r].share;
+    shares.at(1, r) = v[r].mc_se;
+  }
+  out.write_strings("uncertainty/drivers", "key", inputs);
+  out.write_strings("uncertainty/drivers", "endpoint", outcomes);
+  out.write_table("uncertainty/drivers", shares);
+}
+
 namespace {
 
-void write_all_but_trials(Hdf5Output& out, const SimulationResult& result) {
+void write_all_but_trials(Hdf5Output& out, const TrialPlan& plan, const SimulationResult& result) {
+  write_uncertainty(out, plan, result.sensitivity);
   out.write_table("patients", result.patients);
   if (result.trajectories.rows() > 0) out.write_table("trajectories", result.trajectories);
   write_power_summary(out, "summary", result.power);
@@ -279,7 +415,7 @@ void write_simulation(const std::string& path, const TrialPlan& plan, const Simu
   if (options.shard) write_shard_attributes(out, *options.shard, run_range(plan.scenario(), options));
   write_schema(out, plan);
   out.write_table("trials", result.trials);
-  write_all_but_trials(out, result);
+  write_all_but_trials(out, plan, result);
   out.commit();
 }
 
@@ -291,16 +427,16 @@ SimulationResult simulate_to_file(const std::string& path, const Scenario& scena
   write_run_attributes(out, scenario, options.shard ? "vtrial.shard" : "vtrial.run");
   if (options.shard) write_shard_attributes(out, *options.shard, range);
   SimulationResult result;
+  const TrialPlan plan(scenario);
+  write_schema(out, plan);
   {
-    const TrialPlan plan(scenario);
-    write_schema(out, plan);
     auto trials = out.stream_table("trials", plan.columns(), range.size());
     result = simulate_scenario(plan, options, [&](const ResultTable& block, std::size_t first, std::size_t rows) {
       trials.write(block, first - range.first, rows);
     });
     trials.finish();
   }
-  write_all_but_trials(out, result);
+  write_all_but_trials(out, plan, result);
   out.commit();
   return result;
 }

@@ -11,6 +11,7 @@
 #include "app/shard.hpp"
 #include "engine/power_summary.hpp"
 #include "engine/result_table.hpp"
+#include "engine/uncertainty/sensitivity_tally.hpp"
 #include "models/patient_record.hpp"
 #include "models/scenario.hpp"
 
@@ -45,8 +46,9 @@ struct SimulationResult {
   ResultTable trials;        // row t = trial t
   ResultTable patients;      // the first output.patient_trials trials, patient by patient
   ResultTable trajectories;  // the first output.trajectory_patients patients of trial 0
-  std::vector<EndpointPower> power;
+  std::vector<EndpointPower> power;  // the assurance, with `uncertainty:`
   DesignSummary design;
+  SensitivityResult sensitivity;  // with `uncertainty:`: conditional power and variance shares
   double seconds = 0;
   int threads = 0;
 };
@@ -94,5 +96,8 @@ void write_power_summary(Hdf5Output& out, const std::string& group, const std::v
 void write_design_summary(Hdf5Output& out, const std::string& group, const DesignSummary& design);
 // /schema (every /trials column: role, endpoint, comparison, arm) and /arms.
 void write_schema(Hdf5Output& out, const TrialPlan& plan);
+// With `uncertainty:`: /uncertainty (the priors, the conditional power per bin, the variance
+// shares); nothing without.
+void write_uncertainty(Hdf5Output& out, const TrialPlan& plan, const SensitivityResult& sensitivity);
 
 }  // namespace vtrial

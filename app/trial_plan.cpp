@@ -1,7 +1,10 @@
 #include "app/trial_plan.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "models/scenario_uncertainty.hpp"
 
 namespace vtrial {
 namespace {
@@ -11,14 +14,53 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
 TrialPlan::TrialPlan(const Scenario& scenario)
-    : scenario_(&scenario), analysis_(scenario), simulator_(scenario), columns_(analysis_.columns()) {
+    : scenario_(&scenario),
+      analysis_(scenario),
+      simulator_(scenario),
+      schema_(analysis_.schema()),
+      analysis_columns_(schema_.columns.size()) {
+  if (scenario.uncertainty)
+    for (const auto& key : scenario.uncertainty->keys)
+      schema_.add_column({key, ColumnType::real, ValueRole::parameter, "", "", ""});
+  parameter_columns_ = schema_.columns.size() - analysis_columns_;
   for (const auto& p : analysis_.schema().power) power_names_.push_back(p.name);
+  tallied_names_ = power_names_;
+  if (scenario.analysis.type1_error) {
+    const auto& analysed = analysis_.schema().columns;
+    for (const auto& p : analysis_.schema().power) {
+      std::size_t reject = 0;
+      while (analysed[reject].name != p.name + "_reject") ++reject;
+      null_columns_.push_back({reject, schema_.columns.size()});
+      schema_.add_column(
+          {p.name + "_null_reject", ColumnType::integer, ValueRole::null_reject, p.endpoint, p.comparison, ""});
+      tallied_names_.push_back(p.name + "_null");
+    }
+  }
+  columns_ = schema_.column_specs();
   for (const auto& c : analysis_.schema().columns)
     if (c.role == ValueRole::descriptive) descriptive_names_.push_back(c.name);
 }
 
-std::vector<EndpointPower> TrialPlan::describe(std::vector<EndpointPower> power) const {
+std::optional<SensitivityTally> TrialPlan::sensitivity_tally() const {
+  const auto& u = scenario_->uncertainty;
+  if (!u) return std::nullopt;
+  std::vector<SensitivityInput> inputs;
+  for (std::size_t i = 0; i < u->keys.size(); ++i)
+    inputs.push_back({u->keys[i], u->prior.marginals()[i].bin_edges(static_cast<std::size_t>(u->bins))});
+  return SensitivityTally(columns_, std::move(inputs), power_names_);
+}
+
+std::vector<EndpointPower> TrialPlan::describe(std::vector<EndpointPower> tallied) const {
   const auto& specs = schema().power;
+  std::vector<EndpointPower> power;
+  for (const auto& p : tallied)
+    if (p.name.size() < 5 || p.name.compare(p.name.size() - 5, 5, "_null") != 0 ||
+        std::find(power_names_.begin(), power_names_.end(), p.name) != power_names_.end())
+      power.push_back(p);
+  for (auto& p : power)
+    for (const auto& q : tallied)
+      if (q.name == p.name + "_null" && !null_columns_.empty())
+        p.type1 = {q.rejections, q.trials, q.power, q.mc_se, q.ci_low, q.ci_high};
   for (auto& p : power)
     for (const auto& s : specs)
       if (s.name == p.name) {

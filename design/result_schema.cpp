@@ -16,6 +16,10 @@ std::string_view value_role_name(ValueRole role) {
       return "trial";
     case ValueRole::monitor:
       return "monitor";
+    case ValueRole::parameter:
+      return "parameter";
+    case ValueRole::null_reject:
+      return "null_reject";
   }
   return "unknown";
 }

@@ -11,7 +11,9 @@
 
 namespace vtrial {
 
-enum class ValueRole : std::uint8_t { p_value, estimate, reject, descriptive, trial, monitor };
+// parameter: a value drawn from a prior for the trial (`uncertainty:`); null_reject: the
+// rejection of a power value in the same trial simulated under the null (analysis.type1_error).
+enum class ValueRole : std::uint8_t { p_value, estimate, reject, descriptive, trial, monitor, parameter, null_reject };
 std::string_view value_role_name(ValueRole role);
 
 struct SchemaColumn {

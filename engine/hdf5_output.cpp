@@ -32,6 +32,9 @@ namespace {
 
 H5::Group open_or_create_group(H5::H5File& file, const std::string& name) {
   const std::string path = name.front() == '/' ? name : "/" + name;
+  // A nested group ("uncertainty/priors") needs its parents first: H5Lexists fails below a
+  // missing link.
+  if (const auto slash = path.rfind('/'); slash > 0) open_or_create_group(file, path.substr(0, slash));
   if (H5Lexists(file.getId(), path.c_str(), H5P_DEFAULT) > 0) return file.openGroup(path);
   // Without creation times, so two runs of the same scenario and seed give the same bytes.
   H5::PropList group_properties(H5Pcreate(H5P_GROUP_CREATE));

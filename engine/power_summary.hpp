@@ -21,6 +21,12 @@ struct EndpointPower {
   double mc_se = 0;
   double ci_low = 0;
   double ci_high = 0;
+  // The same value's rejections in the same trials under the null (its type-I error), when the
+  // run simulated them (trials == 0 otherwise).
+  struct Null {
+    std::uint64_t rejections = 0, trials = 0;
+    double power = 0, mc_se = 0, ci_low = 0, ci_high = 0;
+  } type1;
 };
 
 EndpointPower power_from_rejections(const std::string& name, std::uint64_t rejections, std::uint64_t trials);

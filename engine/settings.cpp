@@ -208,11 +208,18 @@ std::string Settings::shown(const std::string& path) const {
 }
 
 bool Settings::has(const std::string& path) const {
+  if (replay_) {
+    const auto it = has_answers_->find(path);
+    if (it != has_answers_->end()) return it->second;
+  }
   const YAML::Node n = find(path);
-  return n.IsDefined() && !n.IsNull();
+  const bool given = n.IsDefined() && !n.IsNull();
+  if (!replay_) (*has_answers_)[path] = given;
+  return given;
 }
 
 std::size_t Settings::list_size(const std::string& path) {
+  if (replay_) return static_cast<std::size_t>(answered<std::int64_t>(path, 0));
   const YAML::Node node = find(path);
   const auto kind = [](const YAML::Node& n) {
     double x = 0;
@@ -234,6 +241,7 @@ std::size_t Settings::list_size(const std::string& path) {
   if (n == 0) items.SetStyle(YAML::EmitterStyle::Flow);  // "arms: []" rather than "arms:\n  []"
   record(path, items, true);
   lists_.insert(path);
+  remember(path, static_cast<std::int64_t>(n));
   return n;
 }
 

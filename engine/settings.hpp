@@ -12,8 +12,12 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
+#include <variant>
 #include <vector>
 
 namespace vtrial {
@@ -97,6 +101,22 @@ class Settings {
   // Builds a "where: key: problem" message for a key; also used by cross-key checks.
   [[noreturn]] void fail(const std::string& path, const std::string& problem) const;
 
+  // The paths read so far (every getter's key), without their values; and what one accepts
+  // (nullptr for a path no getter read).
+  std::vector<std::string> paths_read() const;
+  const KeyDomain* domain(const std::string& path) const;
+
+  // Replay: a copy whose getters answer as this Settings' did, from the values its reads
+  // recorded, except the real-valued keys `keys`, which answer with the numbers last given to
+  // set_replayed (checked against each getter's range). A replay never touches the YAML tree
+  // and records nothing, so reading a section again with one trial's draw of its unknowns
+  // costs microseconds, and copies may replay on several threads at once. A path the full read
+  // never asked for was absent from the scenario (else finish() would have refused it), so it
+  // answers with its fallback.
+  Settings replay(std::vector<std::string> keys) const;
+  void set_replayed(std::span<const double> values);
+  bool replaying() const { return replay_ != nullptr; }
+
  private:
   Settings(YAML::Node root, std::string source);
   YAML::Node find(const std::string& path) const;
@@ -116,6 +136,26 @@ class Settings {
   std::map<std::string, std::string> overrides_;  // path -> "--set" text, for messages
   YAML::Node resolved_;
   std::map<std::string, KeyDomain> domains_;
+
+  // What each getter returned, for replay (shared by the copies replay() makes).
+  using Recorded = std::variant<double, std::int64_t, bool, std::string, std::vector<double>, std::vector<std::string>,
+                                std::optional<double>>;
+  struct Replay {
+    std::vector<std::string> keys;
+    std::vector<double> values;
+  };
+  template <class T>
+  T answered(const std::string& path, const T& fallback) const;
+  template <class T>
+  void remember(const std::string& path, const T& value) {
+    (*recorded_)[path] = value;
+  }
+  std::shared_ptr<std::unordered_map<std::string, Recorded>> recorded_ =
+      std::make_shared<std::unordered_map<std::string, Recorded>>();
+  std::shared_ptr<std::unordered_map<std::string, bool>> has_answers_ =
+      std::make_shared<std::unordered_map<std::string, bool>>();
+  std::shared_ptr<Replay> replay_;  // this copy's own: set only by replay()
+  const double* replayed(const std::string& path) const;
 };
 
 }  // namespace vtrial

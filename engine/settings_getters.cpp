@@ -7,6 +7,8 @@
 #include <limits>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
+#include <variant>
 
 #include "engine/calendar_date.hpp"
 #include "engine/settings.hpp"
@@ -84,6 +86,13 @@ KeyDomain named_domain(KeyDomain::Kind kind, std::vector<std::string> accepted, 
 }  // namespace
 
 double Settings::real(const std::string& path, double fallback, const Range& range) {
+  if (replay_) {
+    if (const double* v = replayed(path)) {
+      if (!range.contains(*v)) fail(path, "expected " + range.describe() + ", got " + format_number(*v));
+      return *v;
+    }
+    return answered<double>(path, fallback);
+  }
   domains_[path] = real_domain(KeyDomain::Kind::real, range);
   const YAML::Node node = find(path);
   double value = fallback;
@@ -99,11 +108,20 @@ double Settings::real(const std::string& path, double fallback, const Range& ran
   }
   if (!range.contains(value)) fail(path, "expected " + range.describe() + ", got " + format_number(value));
   record(path, exact_number(value));
+  remember(path, value);
   return value;
 }
 
 std::optional<double> Settings::optional_real(const std::string& path, const Range& range) {
-  if (has(path)) return real(path, 0, range);
+  if (replay_) {
+    if (const double* v = replayed(path)) return real(path, *v, range);
+    return answered<std::optional<double>>(path, std::nullopt);
+  }
+  if (has(path)) {
+    const double value = real(path, 0, range);
+    remember(path, std::optional<double>(value));
+    return value;
+  }
   domains_[path] = real_domain(KeyDomain::Kind::real, range);
   std::string prefix;
   for (const auto& part : split_path(path)) {
@@ -114,6 +132,7 @@ std::optional<double> Settings::optional_real(const std::string& path, const Ran
 }
 
 std::int64_t Settings::integer(const std::string& path, std::int64_t fallback, std::int64_t low, std::int64_t high) {
+  if (replay_) return answered<std::int64_t>(path, fallback);
   const YAML::Node node = find(path);
   std::int64_t value = fallback;
   const std::string accepted = "an integer from " + std::to_string(low) + " to " + std::to_string(high);
@@ -132,10 +151,12 @@ std::int64_t Settings::integer(const std::string& path, std::int64_t fallback, s
   }
   if (value < low || value > high) fail(path, "expected " + accepted + ", got " + std::to_string(value));
   record(path, YAML::Node(value));
+  remember(path, value);
   return value;
 }
 
 bool Settings::boolean(const std::string& path, bool fallback) {
+  if (replay_) return answered<bool>(path, fallback);
   domains_[path] = named_domain(KeyDomain::Kind::boolean, {"true", "false"}, "true or false");
   const YAML::Node node = find(path);
   bool value = fallback;
@@ -149,11 +170,13 @@ bool Settings::boolean(const std::string& path, bool fallback) {
       fail(path, "expected true or false, got " + node_kind(node));
   }
   record(path, YAML::Node(value));
+  remember(path, value);
   return value;
 }
 
 std::string Settings::choice(const std::string& path, const std::string& fallback,
                              const std::vector<std::string>& accepted) {
+  if (replay_) return answered<std::string>(path, fallback);
   const YAML::Node node = find(path);
   std::string value = fallback;
   std::string list;
@@ -166,10 +189,12 @@ std::string Settings::choice(const std::string& path, const std::string& fallbac
   if (std::find(accepted.begin(), accepted.end(), value) == accepted.end())
     fail(path, "expected one of: " + list + "; got '" + value + "'");
   record(path, YAML::Node(value));
+  remember(path, value);
   return value;
 }
 
 std::string Settings::text(const std::string& path, const std::string& fallback) {
+  if (replay_) return answered<std::string>(path, fallback);
   domains_[path] = named_domain(KeyDomain::Kind::text, {}, "text");
   const YAML::Node node = find(path);
   std::string value = fallback;
@@ -178,11 +203,13 @@ std::string Settings::text(const std::string& path, const std::string& fallback)
     value = node.Scalar();
   }
   record(path, YAML::Node(value));
+  remember(path, value);
   return value;
 }
 
 std::vector<double> Settings::real_list(const std::string& path, const std::vector<double>& fallback,
                                         const Range& range) {
+  if (replay_) return answered<std::vector<double>>(path, fallback);
   domains_[path] = real_domain(KeyDomain::Kind::real_list, range);
   domains_[path].describe = list_of(range);
   const YAML::Node node = find(path);
@@ -212,11 +239,13 @@ std::vector<double> Settings::real_list(const std::string& path, const std::vect
   }
   out.SetStyle(YAML::EmitterStyle::Flow);
   record(path, out);
+  remember(path, values);
   return values;
 }
 
 std::vector<std::string> Settings::text_list(const std::string& path, const std::vector<std::string>& fallback,
                                              const std::vector<std::string>& accepted) {
+  if (replay_) return answered<std::vector<std::string>>(path, fallback);
   const YAML::Node node = find(path);
   std::vector<std::string> values = fallback;
   std::string list;
@@ -242,10 +271,16 @@ std::vector<std::string> Settings::text_list(const std::string& path, const std:
   }
   out.SetStyle(YAML::EmitterStyle::Flow);
   record(path, out);
+  remember(path, values);
   return values;
 }
 
 std::int64_t Settings::date(const std::string& path, const std::string& fallback) {
+  if (replay_) {
+    std::int64_t days = 0;
+    parse_date(fallback, days);
+    return answered<std::int64_t>(path, days);
+  }
   domains_[path] = named_domain(KeyDomain::Kind::date, {}, "a date YYYY-MM-DD from 1900-01-01 to 2199-12-31");
   const YAML::Node node = find(path);
   std::string value = fallback;
@@ -259,7 +294,49 @@ std::int64_t Settings::date(const std::string& path, const std::string& fallback
   if (!parse_date(value, days) || days < first || days > last)
     fail(path, "expected a date YYYY-MM-DD from 1900-01-01 to 2199-12-31, got '" + value + "'");
   record(path, YAML::Node(value));
+  remember(path, days);
   return days;
+}
+
+template <class T>
+T Settings::answered(const std::string& path, const T& fallback) const {
+  const auto it = recorded_->find(path);
+  if (it == recorded_->end()) return fallback;
+  if (const T* v = std::get_if<T>(&it->second)) return *v;
+  throw std::logic_error("replay of '" + path + "' asked for another type than the full read");
+}
+
+template std::int64_t Settings::answered<std::int64_t>(const std::string&, const std::int64_t&) const;
+
+const double* Settings::replayed(const std::string& path) const {
+  for (std::size_t i = 0; i < replay_->keys.size(); ++i)
+    if (replay_->keys[i] == path) return &replay_->values[i];
+  return nullptr;
+}
+
+const KeyDomain* Settings::domain(const std::string& path) const {
+  const auto it = domains_.find(path);
+  return it == domains_.end() ? nullptr : &it->second;
+}
+
+Settings Settings::replay(std::vector<std::string> keys) const {
+  Settings copy(*this);
+  copy.replay_ = std::make_shared<Replay>();
+  copy.replay_->values.assign(keys.size(), 0.0);
+  copy.replay_->keys = std::move(keys);
+  return copy;
+}
+
+void Settings::set_replayed(std::span<const double> values) {
+  if (!replay_ || values.size() != replay_->keys.size())
+    throw std::logic_error("set_replayed: not a replay, or not one value per replayed key");
+  std::copy(values.begin(), values.end(), replay_->values.begin());
+}
+
+std::vector<std::string> Settings::paths_read() const {
+  std::vector<std::string> paths;
+  for (const auto& [path, domain] : domains_) paths.push_back(path);
+  return paths;
 }
 
 }  // namespace vtrial

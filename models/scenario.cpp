@@ -1,12 +1,14 @@
 #include "models/scenario.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <sstream>
 
 #include "engine/settings.hpp"
 #include "models/scenario_analysis.hpp"
 #include "models/scenario_arms.hpp"
+#include "models/scenario_uncertainty.hpp"
 #include "models/trial_analysis.hpp"
 
 namespace vtrial {
@@ -17,12 +19,64 @@ namespace {
 const Range kNkMean = Range::closed(-1e6, 1e6);
 const Range kNkSd = Range::closed(1e-6, 1e6);
 const Range kMedianDays = Range::closed(1e-3, 1e7);
+std::vector<std::string> keys_added(const std::vector<std::string>& before, const std::vector<std::string>& after) {
+  std::vector<std::string> added;
+  std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
+  return added;
+}
 std::string format_days(double d) {
   std::ostringstream out;
   out << d;
   return out.str();
 }
 }  // namespace
+
+// The keys of what nature decides (the patients, their disease and response, enrollment,
+// dropout, what each arm does to them), read again per trial with a replay Settings when priors
+// vary some of them (models/scenario_uncertainty.hpp): everything here is re-derived from them.
+unsigned population_parts_of(const std::string& key) {
+  const auto under = [&](const char* prefix) { return key.rfind(prefix, 0) == 0; };
+  if (under("parametric.")) return parametric_part | arms_part;
+  if (under("mechanistic.")) return mechanistic_part | arms_part;
+  if (under("enrollment.")) return enrollment_part;
+  if (under("dropout.")) return dropout_part;
+  return arms_part;
+}
+
+void read_patient_population(Settings& s, Scenario& sc, unsigned parts) {
+  if (parts & parametric_part) {
+    auto& p = sc.parametric;
+    p.control_median_days_to_negative =
+        s.real("parametric.control.median_days_to_negative", p.control_median_days_to_negative, kMedianDays);
+    p.control_nk_change_mean = s.real("parametric.control.nk_change_mean", p.control_nk_change_mean, kNkMean);
+    p.shape = s.real("parametric.shape", p.shape, Range{0.05, 20, false, false});
+    // The two-arm shorthand's IL-2 arm; a scenario with `arms:` must not give these.
+    if (s.list_size("arms") == 0) {
+      p.il2_hazard_ratio = s.real("parametric.il2.hazard_ratio", p.il2_hazard_ratio, Range{0, 100, true, false});
+      p.il2_nk_change_mean = s.real("parametric.il2.nk_change_mean", p.il2_nk_change_mean, kNkMean);
+    }
+    p.nk_change_sd = s.real("parametric.nk_change_sd", p.nk_change_sd, kNkSd);
+    p.screen_failure_probability =
+        s.real("parametric.screen_failure_probability", p.screen_failure_probability, Range{0, 1, false, true});
+  }
+  if (parts & mechanistic_part) sc.mechanistic = read_mechanistic_params(s);
+  if (parts & enrollment_part) sc.enrollment = read_enrollment_params(s);
+  if (parts & dropout_part)
+    sc.dropout.rate_per_year = s.real("dropout.rate_per_year", sc.dropout.rate_per_year, Range::closed(0, 100));
+  if (parts & arms_part) {
+    sc.treatments.clear();
+    read_arms_and_treatments(s, sc);
+  }
+}
+
+void make_null_population(const Scenario& sc, Scenario& null) {
+  null.parametric = sc.parametric;
+  null.mechanistic = sc.mechanistic;
+  null.enrollment = sc.enrollment;
+  null.dropout = sc.dropout;
+  const ArmTreatment control = sc.treatments[control_arm(sc.arms)];
+  null.treatments.assign(sc.treatments.size(), control);
+}
 
 Scenario read_scenario(Settings& s) {
   Scenario sc;
@@ -38,26 +92,9 @@ Scenario read_scenario(Settings& s) {
   if (t.visit_interval_days > t.follow_up_days)
     s.fail("trial.visit_interval_days", "must not exceed trial.follow_up_days (" + format_days(t.follow_up_days) + ")");
 
-  auto& p = sc.parametric;
-  p.control_median_days_to_negative =
-      s.real("parametric.control.median_days_to_negative", p.control_median_days_to_negative, kMedianDays);
-  p.control_nk_change_mean = s.real("parametric.control.nk_change_mean", p.control_nk_change_mean, kNkMean);
-  p.shape = s.real("parametric.shape", p.shape, Range{0.05, 20, false, false});
-  // The two-arm shorthand's IL-2 arm; a scenario with `arms:` must not give these.
-  if (s.list_size("arms") == 0) {
-    p.il2_hazard_ratio = s.real("parametric.il2.hazard_ratio", p.il2_hazard_ratio, Range{0, 100, true, false});
-    p.il2_nk_change_mean = s.real("parametric.il2.nk_change_mean", p.il2_nk_change_mean, kNkMean);
-  }
-  p.nk_change_sd = s.real("parametric.nk_change_sd", p.nk_change_sd, kNkSd);
-
-  p.screen_failure_probability =
-      s.real("parametric.screen_failure_probability", p.screen_failure_probability, Range{0, 1, false, true});
-
-  sc.mechanistic = read_mechanistic_params(s);
-  sc.enrollment = read_enrollment_params(s);
-
-  sc.dropout.rate_per_year = s.real("dropout.rate_per_year", sc.dropout.rate_per_year, Range::closed(0, 100));
-  read_arms_and_treatments(s, sc);
+  const auto before = s.paths_read();
+  read_patient_population(s, sc);
+  const auto population_keys = keys_added(before, s.paths_read());
   read_analysis(s, sc);
 
   sc.simulation.trials = s.integer("simulation.trials", sc.simulation.trials, 1, 100000000);
@@ -96,9 +133,12 @@ Scenario read_scenario(Settings& s) {
                    "any_primary_wins, any_family_rejection, group_sequential; per-arm summaries km_median_<arm> "
                    "and negative_by_day28_<arm>; the monitor gs_*)");
 
+  sc.uncertainty = read_uncertainty(s, population_keys);
+
   s.finish();
   // Last: every key is valid by now, and the pilot screening costs a millisecond.
   if (sc.model == PatientModelKind::mechanistic) check_eligible_share(s, sc.mechanistic);
+  if (sc.uncertainty) check_uncertain_scenario(s, sc);
   sc.resolved_yaml = s.resolved_yaml();
   return sc;
 }

@@ -2,6 +2,7 @@
 // The immutable description of one design: parsed and validated once, then passed down by
 // const reference. Defaults and their meaning are documented in docs/scenario.md.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 namespace vtrial {
 
 class Settings;
+struct ScenarioUncertainty;
 
 enum class PatientModelKind { parametric, mechanistic };
 
@@ -62,6 +64,9 @@ struct AnalysisParams {
   FamilySpec family;                       // the same, as indices into Scenario::endpoints
   InterimPlan interim;                     // optional group-sequential monitoring of the primary endpoint
   bool descriptive = true;                 // per-trial Kaplan-Meier medians and share negative by day 28
+  // Each trial simulated a second time under the null (every arm given the control's treatment,
+  // the same patients): each value's type-I error beside its power. Doubles the simulation.
+  bool type1_error = false;
 };
 
 struct SimulationParams {
@@ -90,10 +95,25 @@ struct Scenario {
   SimulationParams simulation;
   OutputParams output;
   std::string resolved_yaml;  // every key with its resolved value, stored in the HDF5 file
+  // Priors on some of the population's keys (`uncertainty:`), drawn once per trial; null
+  // without them (models/scenario_uncertainty.hpp).
+  std::shared_ptr<const ScenarioUncertainty> uncertainty;
 };
 
 // Reads every key (so unknown ones are caught by Settings::finish), validates cross-key
 // constraints, and returns the resolved scenario.
 Scenario read_scenario(Settings& settings);
+// The part of read_scenario that priors may vary: parametric.*, mechanistic.*, enrollment.*,
+// dropout.* and the arms' treatments, read into `scenario` (a trial's draw replays it). A
+// replay reads only the parts its keys are in (the arms' treatments derive from the first two).
+enum PopulationPart : unsigned { parametric_part = 1, mechanistic_part = 2, enrollment_part = 4, dropout_part = 8,
+                                 arms_part = 16, every_part = 31 };
+unsigned population_parts_of(const std::string& key);
+void read_patient_population(Settings& settings, Scenario& scenario, unsigned parts = every_part);
+
+// The null of a design: `null` takes `scenario`'s population with every arm given the control
+// arm's treatment, so the same patients (common random numbers) see no effect but chance. Only
+// the population parts are copied: `null` is a copy of the scenario made once.
+void make_null_population(const Scenario& scenario, Scenario& null);
 
 }  // namespace vtrial

@@ -78,6 +78,7 @@ void read_analysis(Settings& s, Scenario& sc) {
 
   a.interim = read_interim_plan(s);
   a.descriptive = s.boolean("analysis.descriptive", a.descriptive);
+  a.type1_error = s.boolean("analysis.type1_error", a.type1_error);
   // The monitor runs the log-rank test of the time to negativity of arm 1 against arm 0.
   if (a.interim.enabled &&
       (primary.outcome != "time_to_negative" || primary.test != "logrank" || std::isfinite(primary.horizon_days) ||

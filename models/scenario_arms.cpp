@@ -75,6 +75,7 @@ void read_arms_and_treatments(Settings& s, Scenario& sc) {
     s.fail("arms", "the ratios' sum in lowest terms is " + std::to_string(fallback) +
                        ", more than a block of 1000 can hold; use smaller ratios");
   sc.block_size = s.integer("randomization.block_size", fallback, 2, 1000);
+  if (s.replaying()) return;  // a trial's draw of the unknowns: the ratios and block were checked at load
   try {
     BlockDesign check(ratios, sc.block_size);
   } catch (const std::invalid_argument& e) {

@@ -19,6 +19,7 @@ enum class StreamPurpose : std::uint64_t {
   lupus_activity = 10,
   enrollment = 11,         // trial-level: site openings and arrivals
   eligibility_pilot = 12,  // load time: candidates drawn to check the criteria admit anyone
+  parameter_draw = 13,     // trial-level: the draw of the unknowns with priors (patient field = prior index)
 };
 
 constexpr std::uint64_t purpose_id(StreamPurpose p) { return static_cast<std::uint64_t>(p); }

@@ -55,6 +55,12 @@ TrialSimulator::TrialSimulator(const TrialSimulator& other)
       enrollment_(other.enrollment_),
       records_(other.records_) {}
 
+void TrialSimulator::rebind(const Scenario& scenario, bool model, bool enrollment) {
+  scenario_ = &scenario;
+  if (model) model_ = make_patient_model(scenario);
+  if (enrollment) enrollment_ = EnrollmentProcess(scenario.enrollment);
+}
+
 std::span<const PatientRecord> TrialSimulator::simulate(std::uint64_t trial, std::size_t patients,
                                                         std::vector<Trajectory>* trajectories,
                                                         const OutputRequest& outputs) {

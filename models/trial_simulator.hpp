@@ -31,6 +31,11 @@ class TrialSimulator {
 
   const PatientModel& model() const { return *model_; }
 
+  // Simulates from now on under `scenario` (one trial's draw of its unknowns): the same design,
+  // arms and ratios, another patient population. `scenario` must outlive the next simulate().
+  // Only what `scenario` changes is built again: the patient model, the enrollment process.
+  void rebind(const Scenario& scenario, bool model = true, bool enrollment = true);
+
  private:
   const Scenario* scenario_;
   std::shared_ptr<const BlockDesign> blocks_;  // immutable, shared by the workers' copies

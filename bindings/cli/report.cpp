@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ostream>
 
+#include "models/scenario_uncertainty.hpp"
+
 namespace vtrial::cli {
 namespace {
 
@@ -20,18 +22,85 @@ double descriptive(const DesignSummary& d, const std::string& name) {
 
 std::string json_line(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-void print_power_table(std::ostream& out, const std::vector<EndpointPower>& power, double seconds) {
+void print_power_table(std::ostream& out, const std::vector<EndpointPower>& power, double seconds,
+                       const std::string& measure) {
   int width = 28;
   for (const auto& p : power) width = std::max(width, static_cast<int>(p.name.size()));
+  const bool type1 = std::any_of(power.begin(), power.end(), [](const EndpointPower& p) { return p.type1.trials > 0; });
   char line[400];
-  std::snprintf(line, sizeof line, "%-*s %7s  %-17s %8s %8s %9s\n", width, "endpoint", "power", "95% CI (Wilson)",
-                "MC SE", "trials", "seconds");
+  std::snprintf(line, sizeof line, "%-*s %9s  %-17s %8s %8s %9s%s\n", width, "endpoint", measure.c_str(),
+                "95% CI (Wilson)", "MC SE", "trials", "seconds", type1 ? "   type I    MC SE" : "");
   out << line;
   for (const auto& p : power) {
-    std::snprintf(line, sizeof line, "%-*s %7.4f  [%.4f, %.4f]  %8.4f %8llu %9.2f\n", width, p.name.c_str(), p.power,
+    std::snprintf(line, sizeof line, "%-*s %9.4f  [%.4f, %.4f]  %8.4f %8llu %9.2f", width, p.name.c_str(), p.power,
                   p.ci_low, p.ci_high, p.mc_se, static_cast<unsigned long long>(p.trials), seconds);
     out << line;
+    if (type1) {
+      std::snprintf(line, sizeof line, "  %7.4f  %7.4f", p.type1.power, p.type1.mc_se);
+      out << line;
+    }
+    out << "\n";
   }
+}
+
+void print_uncertainty(std::ostream& out, const Scenario& scenario, const SensitivityResult& sensitivity) {
+  if (!scenario.uncertainty) return;
+  const std::string& primary = scenario.analysis.primary;
+  std::string endpoint = primary;
+  for (const auto& v : sensitivity.shares)
+    if (v.outcome.rfind(primary, 0) == 0) {
+      endpoint = v.outcome;  // with several comparisons, the first one's
+      break;
+    }
+  char line[400];
+  out << "\nwhat drives " << endpoint << " (share of its variance each prior explains, binned; power by bin):\n";
+  std::snprintf(line, sizeof line, "  %-40s %7s %7s   %s\n", "key", "share", "MC SE",
+                "power in the lowest .. highest bin");
+  out << line;
+  for (const auto& v : sensitivity.shares) {
+    if (v.outcome != endpoint) continue;
+    std::string bins;
+    for (const auto& c : sensitivity.conditional)
+      if (c.input == v.input && c.outcome == endpoint) {
+        std::snprintf(line, sizeof line, "%s%.3f", bins.empty() ? "" : " ", c.power);
+        bins += line;
+      }
+    std::snprintf(line, sizeof line, "  %-40s %7.3f %7.3f   %s\n", v.input.c_str(), v.share, v.mc_se, bins.c_str());
+    out << line;
+  }
+}
+
+Json uncertainty_json(const Scenario& scenario, const SensitivityResult& sensitivity) {
+  if (!scenario.uncertainty) return Json();
+  const auto& u = *scenario.uncertainty;
+  Json priors = Json::array();
+  for (std::size_t i = 0; i < u.keys.size(); ++i) {
+    const auto& m = u.prior.marginals()[i];
+    priors.push_back({{"key", u.keys[i]},
+                      {"distribution", m.describe()},
+                      {"family", prior_family_name(m.family)},
+                      {"median", number(m.quantile(0.5))},
+                      {"low", number(m.support_low())},
+                      {"high", number(m.support_high())}});
+  }
+  Json drivers = Json::array(), conditional = Json::array();
+  for (const auto& v : sensitivity.shares)
+    drivers.push_back(
+        {{"key", v.input}, {"endpoint", v.outcome}, {"share", number(v.share)}, {"mc_se", number(v.mc_se)}});
+  for (const auto& c : sensitivity.conditional)
+    conditional.push_back({{"key", c.input},
+                           {"endpoint", c.outcome},
+                           {"bin", c.bin},
+                           {"low", number(c.low)},
+                           {"high", number(c.high)},
+                           {"trials", c.trials},
+                           {"rejections", c.successes},
+                           {"power", number(c.power)},
+                           {"ci_low", number(c.ci_low)},
+                           {"ci_high", number(c.ci_high)}});
+  Json out = {{"priors", priors}, {"drivers", drivers}, {"conditional", conditional}};
+  if (!u.correlation.empty()) out["correlation"] = u.correlation;
+  return out;
 }
 
 Json power_json(const std::vector<EndpointPower>& power) {
@@ -50,6 +119,10 @@ Json power_json(const std::vector<EndpointPower>& power) {
     if (!p.test.empty()) e["test"] = p.test;
     if (!p.outcome.empty()) e["outcome"] = p.outcome;
     if (!p.estimate.empty()) e["estimate"] = p.estimate;
+    if (p.type1.trials > 0)
+      e["type1_error"] = {{"rate", number(p.type1.power)},    {"mc_se", number(p.type1.mc_se)},
+                          {"ci_low", number(p.type1.ci_low)}, {"ci_high", number(p.type1.ci_high)},
+                          {"rejections", p.type1.rejections}, {"trials", p.type1.trials}};
     list.push_back(std::move(e));
   }
   return list;

@@ -1,0 +1,238 @@
+#include "engine/uncertainty/prior_distribution.hpp"
+
+#include <algorithm>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/gamma.hpp>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace vtrial {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Boost.Math's quantiles throw at u = 0 or 1 where the answer is an infinite end; the ends are
+// the support's, and truncation never asks for them unless the prior is unbounded there.
+template <class Distribution>
+double boost_quantile(const Distribution& d, double u, double at_zero, double at_one) {
+  if (u <= 0) return at_zero;
+  if (u >= 1) return at_one;
+  return boost::math::quantile(d, u);
+}
+
+std::string number(double x) {
+  std::ostringstream out;
+  out.precision(10);
+  out << x;
+  return out.str();
+}
+
+}  // namespace
+
+const char* prior_family_name(PriorFamily family) {
+  switch (family) {
+    case PriorFamily::fixed:
+      return "fixed";
+    case PriorFamily::normal:
+      return "normal";
+    case PriorFamily::lognormal:
+      return "lognormal";
+    case PriorFamily::uniform:
+      return "uniform";
+    case PriorFamily::beta:
+      return "beta";
+    case PriorFamily::gamma:
+      return "gamma";
+    case PriorFamily::discrete:
+      return "discrete";
+  }
+  return "fixed";
+}
+
+double PriorDistribution::cdf(double x) const {
+  switch (family) {
+    case PriorFamily::fixed:
+      return x < a ? 0.0 : 1.0;
+    case PriorFamily::normal:
+      return 0.5 * std::erfc(-(x - a) / (b * std::sqrt(2.0)));
+    case PriorFamily::lognormal:
+      return x <= 0 ? 0.0 : 0.5 * std::erfc(-(std::log(x / a)) / (std::log(b) * std::sqrt(2.0)));
+    case PriorFamily::uniform:
+      return std::clamp((x - a) / (b - a), 0.0, 1.0);
+    case PriorFamily::beta:
+      return x <= 0 ? 0.0 : x >= 1 ? 1.0 : boost::math::cdf(boost::math::beta_distribution<double>(a, b), x);
+    case PriorFamily::gamma:
+      return x <= 0 ? 0.0 : std::isinf(x) ? 1.0 : boost::math::cdf(boost::math::gamma_distribution<double>(a, b), x);
+    case PriorFamily::discrete: {
+      double p = 0;
+      for (std::size_t i = 0; i < values.size(); ++i)
+        if (values[i] <= x) p += weights[i];
+      return std::min(p, 1.0);
+    }
+  }
+  throw std::logic_error("unknown prior family");
+}
+
+double PriorDistribution::untruncated_quantile(double u) const {
+  switch (family) {
+    case PriorFamily::fixed:
+      return a;
+    case PriorFamily::normal:
+      return boost_quantile(boost::math::normal_distribution<double>(a, b), u, -kInf, kInf);
+    case PriorFamily::lognormal:
+      return boost_quantile(boost::math::lognormal_distribution<double>(std::log(a), std::log(b)), u, 0.0, kInf);
+    case PriorFamily::uniform:
+      return a + u * (b - a);
+    case PriorFamily::beta:
+      return boost_quantile(boost::math::beta_distribution<double>(a, b), u, 0.0, 1.0);
+    case PriorFamily::gamma:
+      return boost_quantile(boost::math::gamma_distribution<double>(a, b), u, 0.0, kInf);
+    case PriorFamily::discrete: {
+      // The smallest value whose cumulative weight reaches u (values are sorted at load).
+      double p = 0;
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        p += weights[i];
+        if (u < p) return values[i];
+      }
+      return values.back();
+    }
+  }
+  throw std::logic_error("unknown prior family");
+}
+
+bool PriorDistribution::truncated() const { return std::isfinite(lower) || std::isfinite(upper); }
+
+double PriorDistribution::kept_mass() const {
+  if (!truncated()) return 1.0;
+  // For a discrete prior, the values at or above lower: the mass below lower is F(lower-).
+  const double below = family == PriorFamily::discrete ? cdf(std::nextafter(lower, -kInf)) : cdf(lower);
+  return cdf(upper) - below;
+}
+
+double PriorDistribution::quantile(double u) const {
+  if (!truncated()) return untruncated_quantile(u);
+  const double below = family == PriorFamily::discrete ? cdf(std::nextafter(lower, -kInf)) : cdf(lower);
+  const double x = untruncated_quantile(below + u * (cdf(upper) - below));
+  // Rounding in F and F^-1 can land a hair outside [lower, upper].
+  return std::clamp(x, lower, upper);
+}
+
+double PriorDistribution::support_low() const {
+  double natural = -kInf;
+  switch (family) {
+    case PriorFamily::fixed:
+      natural = a;
+      break;
+    case PriorFamily::normal:
+      break;
+    case PriorFamily::lognormal:
+    case PriorFamily::gamma:
+    case PriorFamily::beta:
+      natural = 0;
+      break;
+    case PriorFamily::uniform:
+      natural = a;
+      break;
+    case PriorFamily::discrete:
+      for (std::size_t i = 0; i < values.size(); ++i)
+        if (weights[i] > 0 && values[i] >= lower) return values[i];
+      return values.front();
+  }
+  return std::max(natural, lower);
+}
+
+double PriorDistribution::support_high() const {
+  double natural = kInf;
+  switch (family) {
+    case PriorFamily::fixed:
+      natural = a;
+      break;
+    case PriorFamily::normal:
+    case PriorFamily::lognormal:
+    case PriorFamily::gamma:
+      break;
+    case PriorFamily::beta:
+      natural = 1;
+      break;
+    case PriorFamily::uniform:
+      natural = b;
+      break;
+    case PriorFamily::discrete:
+      for (std::size_t i = values.size(); i-- > 0;)
+        if (weights[i] > 0 && values[i] <= upper) return values[i];
+      return values.back();
+  }
+  return std::min(natural, upper);
+}
+
+// A continuous family approaches its natural open ends (0 of a lognormal, the ends of a
+// uniform drawn with u in (0, 1)) but a truncation bound can be drawn exactly (clamping).
+bool PriorDistribution::low_reached() const {
+  if (family == PriorFamily::fixed || family == PriorFamily::discrete) return true;
+  return std::isfinite(lower) && lower >= support_low();
+}
+bool PriorDistribution::high_reached() const {
+  if (family == PriorFamily::fixed || family == PriorFamily::discrete) return true;
+  return std::isfinite(upper) && upper <= support_high();
+}
+
+std::vector<double> PriorDistribution::bin_edges(std::size_t bins) const {
+  if (family == PriorFamily::fixed) return {a, a};
+  if (family == PriorFamily::discrete) {
+    std::vector<double> kept;
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (weights[i] > 0 && values[i] >= lower && values[i] <= upper && (kept.empty() || kept.back() != values[i]))
+        kept.push_back(values[i]);
+    if (kept.size() <= bins) {
+      std::vector<double> edges{kept.front()};
+      for (std::size_t i = 1; i < kept.size(); ++i) edges.push_back(0.5 * (kept[i - 1] + kept[i]));
+      edges.push_back(kept.back());
+      return edges;
+    }
+  }
+  std::vector<double> edges{support_low()};
+  for (std::size_t k = 1; k < bins; ++k) edges.push_back(quantile(static_cast<double>(k) / static_cast<double>(bins)));
+  edges.push_back(support_high());
+  // A discrete prior's quantiles repeat: keep each edge once.
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  if (edges.size() < 2) edges.push_back(edges.back());
+  return edges;
+}
+
+std::string PriorDistribution::describe() const {
+  std::string text = prior_family_name(family);
+  switch (family) {
+    case PriorFamily::fixed:
+      text += "(" + number(a) + ")";
+      break;
+    case PriorFamily::normal:
+      text += "(mean " + number(a) + ", sd " + number(b) + ")";
+      break;
+    case PriorFamily::lognormal:
+      text += "(median " + number(a) + ", gsd " + number(b) + ")";
+      break;
+    case PriorFamily::uniform:
+      text += "(" + number(a) + ", " + number(b) + ")";
+      break;
+    case PriorFamily::beta:
+      text += "(alpha " + number(a) + ", beta " + number(b) + ")";
+      break;
+    case PriorFamily::gamma:
+      text += "(shape " + number(a) + ", scale " + number(b) + ")";
+      break;
+    case PriorFamily::discrete: {
+      text += "(";
+      for (std::size_t i = 0; i < values.size(); ++i)
+        text += (i ? ", " : "") + number(values[i]) + " w " + number(weights[i]);
+      text += ")";
+      break;
+    }
+  }
+  if (truncated()) text += " truncated to [" + number(lower) + ", " + number(upper) + "]";
+  return text;
+}
+
+}  // namespace vtrial
