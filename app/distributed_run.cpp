@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "app/trial_plan.hpp"
+#include "app/uncertainty_tally.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
 #include "engine/progress_bar.hpp"
@@ -115,9 +116,9 @@ SimulationResult simulate_to_file_distributed(const std::string& path, const Sce
   Hdf5Output out(path);
   write_run_attributes(out, scenario, "vtrial.run");
   write_schema(out, plan);
-  PowerTally power(plan.columns(), plan.tallied_names());
+  PowerTally power(plan.columns(), plan.tallied_names(), plan.weight_column());
   DesignTally design(plan.columns(), plan.looks(), plan.descriptive_names());
-  auto sensitivity = plan.sensitivity_tally();
+  auto uncertainty = uncertainty_tally(plan);
   SimulationResult result;
   // Rank 0's bar counts every rank's trials as their blocks arrive; the other ranks draw none.
   ProgressBar progress(trials, options.progress && stderr_is_terminal());
@@ -143,7 +144,7 @@ SimulationResult simulate_to_file_distributed(const std::string& path, const Sce
       }
       power.add(*rows_of_b, rows);
       design.add(*rows_of_b, rows);
-      if (sensitivity) sensitivity->add(*rows_of_b, first, rows);
+      if (uncertainty) uncertainty->add(*rows_of_b, first, rows);
       stream.write(*rows_of_b, first, rows);
       progress.advance(rows);
     }
@@ -154,8 +155,8 @@ SimulationResult simulate_to_file_distributed(const std::string& path, const Sce
   result.design = plan.describe(design.result());
   out.write_table("patients", result.patients);
   if (result.trajectories.rows() > 0) out.write_table("trajectories", result.trajectories);
-  if (sensitivity) result.sensitivity = sensitivity->result();
-  write_uncertainty(out, plan, result.sensitivity);
+  if (uncertainty) result.uncertainty = uncertainty->result();
+  write_uncertainty(out, plan, result.uncertainty);
   write_power_summary(out, "summary", result.power);
   write_design_summary(out, "design", result.design);
   out.commit();

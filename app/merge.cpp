@@ -9,6 +9,7 @@
 #include "app/sample_size.hpp"
 #include "app/simulation.hpp"
 #include "app/trial_plan.hpp"
+#include "app/uncertainty_tally.hpp"
 #include "engine/hdf5_input.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/settings.hpp"
@@ -114,9 +115,9 @@ std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(const TrialP
   write_run_attributes(out, scenario, "vtrial.run");
   write_schema(out, plan);
   const auto trials = static_cast<std::size_t>(scenario.simulation.trials);
-  PowerTally power(plan.columns(), plan.tallied_names());
+  PowerTally power(plan.columns(), plan.tallied_names(), plan.weight_column());
   DesignTally design(plan.columns(), plan.looks(), plan.descriptive_names());
-  auto sensitivity = plan.sensitivity_tally();
+  auto uncertainty = uncertainty_tally(plan);
   {
     // Blocks as a single run streams them (the first block decides each column's storage).
     auto stream = out.stream_table("trials", plan.columns(), trials);
@@ -126,7 +127,7 @@ std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(const TrialP
     for (std::size_t n; (n = rows.next(block)) > 0; written += n) {
       power.add(block, n);
       design.add(block, n);
-      if (sensitivity) sensitivity->add(block, written, n);
+      if (uncertainty) uncertainty->add(block, written, n);
       stream.write(block, written, n);
     }
     if (written != trials)
@@ -138,7 +139,7 @@ std::pair<std::vector<EndpointPower>, DesignSummary> join_run_files(const TrialP
   const ResultTable trajectories = concatenated(files, "/trajectories", trajectory_table({}, {}).specs());
   if (trajectories.rows() > 0) out.write_table("trajectories", trajectories);
   auto summary = std::make_pair(plan.describe(power.result()), plan.describe(design.result()));
-  write_uncertainty(out, plan, sensitivity ? sensitivity->result() : SensitivityResult{});
+  write_uncertainty(out, plan, uncertainty ? uncertainty->result() : UncertaintyResult{});
   write_power_summary(out, "summary", summary.first);
   write_design_summary(out, "design", summary.second);
   out.commit();

@@ -34,7 +34,7 @@ SweepPoint point_from(const TrialPlan& plan, const ResultTable& trials, std::int
                       const std::vector<std::string>& endpoints, std::size_t looks) {
   SweepPoint p;
   p.patients = patients;
-  p.power = plan.describe(summarize_power(trials, plan.tallied_names()));
+  p.power = plan.describe(summarize_power(trials, plan.tallied_names(), plan.weight_column()));
   p.design = plan.describe(summarize_design(trials, looks, plan.descriptive_names()));
   const double nan = std::numeric_limits<double>::quiet_NaN();
   p.difference.assign(endpoints.size(), nan);

@@ -7,9 +7,11 @@
 #include "app/distributed_run.hpp"
 #include "app/provenance.hpp"
 #include "app/trial_plan.hpp"
+#include "app/uncertainty_tally.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
 #include "engine/uncertainty/prior_distribution.hpp"
+#include "models/calibration.hpp"
 #include "models/record_tables.hpp"
 #include "models/scenario_uncertainty.hpp"
 
@@ -50,6 +52,28 @@ struct NullTrial {
   }
 };
 
+// A trial's calibration cohort (`calibration:`): its targets' statistics and its weight.
+struct CalibrationCohort {
+  const CalibrationSpec* spec;
+  std::uint64_t seed;
+  std::size_t column;  // the first calibration column of the row
+  std::vector<double> values;
+  KaplanMeierWorkspace km;
+
+  CalibrationCohort(const TrialPlan& plan)
+      : spec(plan.scenario().calibration.get()),
+        seed(calibration_seed(plan.scenario().simulation.seed)),
+        column(plan.calibration_column()),
+        values(spec->targets.size() + 1) {}
+  void simulate(TrialSimulator& simulator, std::uint64_t trial) {
+    const auto cohort = simulator.simulate_cohort(seed, trial, static_cast<std::size_t>(spec->cohort),
+                                                  static_cast<std::uint8_t>(spec->arm));
+    for (std::size_t j = 0; j < spec->targets.size(); ++j)
+      values[j] = calibration_statistic(spec->targets[j], cohort, km);
+    values.back() = calibration_weight(spec->targets, values);
+  }
+};
+
 struct TrialWorker {
   TrialSimulator simulator;
   TrialAnalysis analysis;
@@ -57,6 +81,7 @@ struct TrialWorker {
   std::size_t analysis_columns;
   // With analysis.type1_error: the same trial under the null, in a scenario of this worker's.
   std::optional<NullTrial> null;
+  std::optional<CalibrationCohort> calibration;
   const std::vector<std::int64_t>* sample_sizes;
   std::array<std::vector<ResultTable>, 2>* tables;
   std::size_t block_rows;
@@ -75,12 +100,15 @@ struct TrialWorker {
     const auto records = simulator.simulate(t, largest, nullptr, keep ? OutputRequest{} : analysis.outputs_read());
     const auto null_records = null ? null->simulator.simulate(t, largest, nullptr, analysis.outputs_read())
                                    : std::span<const PatientRecord>{};
+    if (calibration) calibration->simulate(simulator, t);
     auto& set = (*tables)[((t - begin) / block_rows) % 2];
     const std::size_t r = (t - begin) % block_rows;
     for (std::size_t i = 0; i < sample_sizes->size(); ++i) {
       analysis.analyze(records.first(static_cast<std::size_t>((*sample_sizes)[i])),
                        std::span(row).first(analysis_columns));
       if (uncertain) std::copy(uncertain->values().begin(), uncertain->values().end(), row.begin() + analysis_columns);
+      if (calibration)
+        std::copy(calibration->values.begin(), calibration->values.end(), row.begin() + calibration->column);
       if (null) {
         analysis.analyze(null_records.first(static_cast<std::size_t>((*sample_sizes)[i])),
                          std::span(null->row).first(analysis_columns));
@@ -109,20 +137,21 @@ void simulate_in_blocks(const TrialPlan& plan, const std::vector<std::int64_t>& 
   run_monte_carlo_blocks(
       range.first, range.last, block_rows, {options.threads, options.progress},
       [&] {
-        return TrialWorker{plan.simulator(),
-                           plan.analysis(),
-                           plan.scenario().uncertainty
-                               ? std::optional<UncertainScenario>(std::in_place, plan.scenario())
-                               : std::nullopt,
-                           plan.analysis_columns(),
-                           plan.null_columns().empty() ? std::nullopt : std::optional<NullTrial>(std::in_place, plan),
-                           &sample_sizes,
-                           &tables,
-                           block_rows,
-                           kept,
-                           std::vector<double>(columns.size()),
-                           largest,
-                           range.first};
+        return TrialWorker{
+            plan.simulator(),
+            plan.analysis(),
+            plan.scenario().uncertainty ? std::optional<UncertainScenario>(std::in_place, plan.scenario())
+                                        : std::nullopt,
+            plan.analysis_columns(),
+            plan.null_columns().empty() ? std::nullopt : std::optional<NullTrial>(std::in_place, plan),
+            plan.scenario().calibration ? std::optional<CalibrationCohort>(std::in_place, plan) : std::nullopt,
+            &sample_sizes,
+            &tables,
+            block_rows,
+            kept,
+            std::vector<double>(columns.size()),
+            largest,
+            range.first};
       },
       [&](std::size_t begin, std::size_t end) {
         on_block(tables[((begin - range.first) / block_rows) % 2], begin, end - begin);
@@ -168,9 +197,9 @@ SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOption
   std::vector<std::vector<PatientRecord>> kept(
       std::min(range.last, static_cast<std::size_t>(scenario.output.patient_trials)));
   const auto& columns = plan.columns();
-  PowerTally power(columns, plan.tallied_names());
+  PowerTally power(columns, plan.tallied_names(), plan.weight_column());
   DesignTally design(columns, plan.looks(), plan.descriptive_names());
-  auto sensitivity = plan.sensitivity_tally();
+  auto uncertainty = uncertainty_tally(plan);
   const std::size_t block_rows = !sink                      ? trials
                                  : options.block_trials > 0 ? options.block_trials
                                                             : Hdf5Output::kChunkRows;
@@ -179,7 +208,7 @@ SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOption
                      [&](std::vector<ResultTable>& tables, std::size_t first, std::size_t rows) {
                        power.add(tables.front(), rows);
                        design.add(tables.front(), rows);
-                       if (sensitivity) sensitivity->add(tables.front(), first, rows);
+                       if (uncertainty) uncertainty->add(tables.front(), first, rows);
                        if (sink) {
                          sink(tables.front(), first, rows);
                        } else {
@@ -204,7 +233,7 @@ SimulationResult simulate_scenario(const TrialPlan& plan, const SimulationOption
   }
   result.power = plan.describe(power.result());
   result.design = plan.describe(design.result());
-  if (sensitivity) result.sensitivity = sensitivity->result();
+  if (uncertainty) result.uncertainty = uncertainty->result();
   result.threads = resolve_threads(options.threads);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
@@ -269,6 +298,19 @@ void write_power_summary(Hdf5Output& out, const std::string& group, const std::v
   out.write_strings(group, "outcome", outcomes);
   out.write_strings(group, "estimate", estimates);
   out.write_table(group, table);
+  // Weighted by a calibration: what the prior alone gave, and the weights' effective trials.
+  if (std::any_of(power.begin(), power.end(),
+                  [](const EndpointPower& p) { return p.effective_trials != static_cast<double>(p.trials); })) {
+    ResultTable prior(
+        {{"prior_power", ColumnType::real}, {"prior_mc_se", ColumnType::real}, {"effective_trials", ColumnType::real}},
+        power.size());
+    for (std::size_t i = 0; i < power.size(); ++i) {
+      prior.at(0, i) = power[i].prior_power;
+      prior.at(1, i) = power[i].prior_mc_se;
+      prior.at(2, i) = power[i].effective_trials;
+    }
+    out.write_table(group, prior);
+  }
   if (std::none_of(power.begin(), power.end(), [](const EndpointPower& p) { return p.type1.trials > 0; })) return;
   ResultTable null({{"type1_error", ColumnType::real},
                     {"type1_mc_se", ColumnType::real},
@@ -335,7 +377,72 @@ void write_schema(Hdf5Output& out, const TrialPlan& plan) {
   out.write_table("arms", table);
 }
 
-void write_uncertainty(Hdf5Output& out, const TrialPlan& plan, const SensitivityResult& sensitivity) {
+namespace {
+
+// /calibration: the targets with what the cohorts gave under the prior and the posterior, and
+// the prior and posterior summaries of every key with a prior.
+void write_calibration(Hdf5Output& out, const TrialPlan& plan, const PosteriorResult& posterior) {
+  const auto& spec = *plan.scenario().calibration;
+  const auto& keys = plan.scenario().uncertainty->keys;
+  ResultTable summary(
+      {{"trials", ColumnType::integer}, {"weight_sum", ColumnType::real}, {"effective_trials", ColumnType::real}}, 1);
+  summary.at(0, 0) = static_cast<double>(posterior.trials);
+  summary.at(1, 0) = posterior.weight_sum;
+  summary.at(2, 0) = posterior.effective_trials;
+  out.write_table("calibration/summary", summary);
+  out.group_attribute("calibration", "method",
+                      "ABC importance sampling from the prior; Gaussian kernel, each target's sd (docs/assurance.md)");
+  std::vector<std::string> names, statistics, sources;
+  ResultTable targets({{"day", ColumnType::real},
+                       {"value", ColumnType::real},
+                       {"sd", ColumnType::real},
+                       {"patients", ColumnType::integer},
+                       {"prior_mean", ColumnType::real},
+                       {"posterior_mean", ColumnType::real},
+                       {"missing", ColumnType::integer}},
+                      spec.targets.size());
+  for (std::size_t j = 0; j < spec.targets.size(); ++j) {
+    const auto& t = spec.targets[j];
+    const auto& v = posterior.values[keys.size() + j];
+    names.push_back(t.name);
+    statistics.push_back(t.statistic == CalibrationStatistic::median_days_to_negative ? "median_days_to_negative"
+                                                                                      : "share_negative_by_day");
+    sources.push_back(t.source);
+    std::size_t c = 0;
+    for (double x : {t.statistic == CalibrationStatistic::share_negative_by_day ? t.day : std::nan(""), t.value, t.sd,
+                     double(t.patients), v.prior.mean, v.posterior.mean, double(v.missing)})
+      targets.at(c++, j) = x;
+  }
+  out.write_strings("calibration/targets", "name", names);
+  out.write_strings("calibration/targets", "statistic", statistics);
+  out.write_strings("calibration/targets", "source", sources);
+  out.write_table("calibration/targets", targets);
+  std::vector<ColumnSpec> columns{{"prior_mean", ColumnType::real},
+                                  {"prior_sd", ColumnType::real},
+                                  {"posterior_mean", ColumnType::real},
+                                  {"posterior_sd", ColumnType::real}};
+  for (const char* which : {"prior", "posterior"})
+    for (double level : kPosteriorLevels) {
+      char name[32];
+      std::snprintf(name, sizeof name, "%s_q%g", which, 100 * level);
+      columns.push_back({name, ColumnType::real});
+    }
+  ResultTable table(columns, keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto& v = posterior.values[i];
+    std::size_t c = 0;
+    for (double x : {v.prior.mean, v.prior.sd, v.posterior.mean, v.posterior.sd}) table.at(c++, i) = x;
+    for (double x : v.prior.quantiles) table.at(c++, i) = x;
+    for (double x : v.posterior.quantiles) table.at(c++, i) = x;
+  }
+  out.write_strings("calibration/posterior", "key", keys);
+  out.write_table("calibration/posterior", table);
+}
+
+}  // namespace
+
+void write_uncertainty(Hdf5Output& out, const TrialPlan& plan, const UncertaintyResult& uncertainty) {
+  const SensitivityResult& sensitivity = uncertainty.sensitivity;
   const auto& u = plan.scenario().uncertainty;
   if (!u) return;
   const auto& marginals = u->prior.marginals();
@@ -365,6 +472,7 @@ void write_uncertainty(Hdf5Output& out, const TrialPlan& plan, const Sensitivity
                            {"low", ColumnType::real},
                            {"high", ColumnType::real},
                            {"trials", ColumnType::integer},
+                           {"effective_trials", ColumnType::real},
                            {"rejections", ColumnType::integer},
                            {"power", ColumnType::real},
                            {"ci_low", ColumnType::real},
@@ -374,8 +482,8 @@ void write_uncertainty(Hdf5Output& out, const TrialPlan& plan, const Sensitivity
     inputs.push_back(c[r].input);
     outcomes.push_back(c[r].outcome);
     std::size_t k = 0;
-    for (double v : {double(c[r].bin), c[r].low, c[r].high, double(c[r].trials), double(c[r].successes), c[r].power,
-                     c[r].ci_low, c[r].ci_high})
+    for (double v : {double(c[r].bin), c[r].low, c[r].high, double(c[r].trials), c[r].effective_trials,
+                     double(c[r].successes), c[r].power, c[r].ci_low, c[r].ci_high})
       conditional.at(k++, r) = v;
   }
   out.write_strings("uncertainty/conditional", "key", inputs);
@@ -394,12 +502,13 @@ void write_uncertainty(Hdf5Output& out, const TrialPlan& plan, const Sensitivity
   out.write_strings("uncertainty/drivers", "key", inputs);
   out.write_strings("uncertainty/drivers", "endpoint", outcomes);
   out.write_table("uncertainty/drivers", shares);
+  if (uncertainty.posterior) write_calibration(out, plan, *uncertainty.posterior);
 }
 
 namespace {
 
 void write_all_but_trials(Hdf5Output& out, const TrialPlan& plan, const SimulationResult& result) {
-  write_uncertainty(out, plan, result.sensitivity);
+  write_uncertainty(out, plan, result.uncertainty);
   out.write_table("patients", result.patients);
   if (result.trajectories.rows() > 0) out.write_table("trajectories", result.trajectories);
   write_power_summary(out, "summary", result.power);

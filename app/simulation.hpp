@@ -11,7 +11,7 @@
 #include "app/shard.hpp"
 #include "engine/power_summary.hpp"
 #include "engine/result_table.hpp"
-#include "engine/uncertainty/sensitivity_tally.hpp"
+#include "app/uncertainty_tally.hpp"
 #include "models/patient_record.hpp"
 #include "models/scenario.hpp"
 
@@ -48,7 +48,7 @@ struct SimulationResult {
   ResultTable trajectories;  // the first output.trajectory_patients patients of trial 0
   std::vector<EndpointPower> power;  // the assurance, with `uncertainty:`
   DesignSummary design;
-  SensitivityResult sensitivity;  // with `uncertainty:`: conditional power and variance shares
+  UncertaintyResult uncertainty;  // with `uncertainty:`: conditional power, variance shares, posterior
   double seconds = 0;
   int threads = 0;
 };
@@ -98,6 +98,6 @@ void write_design_summary(Hdf5Output& out, const std::string& group, const Desig
 void write_schema(Hdf5Output& out, const TrialPlan& plan);
 // With `uncertainty:`: /uncertainty (the priors, the conditional power per bin, the variance
 // shares); nothing without.
-void write_uncertainty(Hdf5Output& out, const TrialPlan& plan, const SensitivityResult& sensitivity);
+void write_uncertainty(Hdf5Output& out, const TrialPlan& plan, const UncertaintyResult& uncertainty);
 
 }  // namespace vtrial

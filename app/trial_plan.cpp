@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/calibration.hpp"
 #include "models/scenario_uncertainty.hpp"
 
 namespace vtrial {
@@ -23,6 +24,13 @@ TrialPlan::TrialPlan(const Scenario& scenario)
     for (const auto& key : scenario.uncertainty->keys)
       schema_.add_column({key, ColumnType::real, ValueRole::parameter, "", "", ""});
   parameter_columns_ = schema_.columns.size() - analysis_columns_;
+  calibration_column_ = schema_.columns.size();
+  if (scenario.calibration) {
+    for (const auto& t : scenario.calibration->targets)
+      schema_.add_column({"calibration." + t.name, ColumnType::real, ValueRole::calibration, "", "", ""});
+    weight_column_ = "calibration_weight";
+    schema_.add_column({weight_column_, ColumnType::real, ValueRole::weight, "", "", ""});
+  }
   for (const auto& p : analysis_.schema().power) power_names_.push_back(p.name);
   tallied_names_ = power_names_;
   if (scenario.analysis.type1_error) {
@@ -39,15 +47,6 @@ TrialPlan::TrialPlan(const Scenario& scenario)
   columns_ = schema_.column_specs();
   for (const auto& c : analysis_.schema().columns)
     if (c.role == ValueRole::descriptive) descriptive_names_.push_back(c.name);
-}
-
-std::optional<SensitivityTally> TrialPlan::sensitivity_tally() const {
-  const auto& u = scenario_->uncertainty;
-  if (!u) return std::nullopt;
-  std::vector<SensitivityInput> inputs;
-  for (std::size_t i = 0; i < u->keys.size(); ++i)
-    inputs.push_back({u->keys[i], u->prior.marginals()[i].bin_edges(static_cast<std::size_t>(u->bins))});
-  return SensitivityTally(columns_, std::move(inputs), power_names_);
 }
 
 std::vector<EndpointPower> TrialPlan::describe(std::vector<EndpointPower> tallied) const {

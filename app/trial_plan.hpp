@@ -9,7 +9,6 @@
 #include "app/design_summary.hpp"
 #include "design/result_schema.hpp"
 #include "engine/power_summary.hpp"
-#include "engine/uncertainty/sensitivity_tally.hpp"
 #include "models/scenario.hpp"
 #include "models/trial_analysis.hpp"
 #include "models/trial_simulator.hpp"
@@ -39,8 +38,10 @@ class TrialPlan {
   // columns and its <name>_null_reject column.
   const std::vector<std::pair<std::size_t, std::size_t>>& null_columns() const { return null_columns_; }
   std::size_t parameter_columns() const { return parameter_columns_; }
-  // With `uncertainty:`, the tally of conditional power and variance shares per prior.
-  std::optional<SensitivityTally> sensitivity_tally() const;
+  // With `calibration:`: the first of its target columns (calibration.<name>, one per target,
+  // then calibration_weight), and the weight column's name ("" without calibration).
+  std::size_t calibration_column() const { return calibration_column_; }
+  const std::string& weight_column() const { return weight_column_; }
   // The per-trial descriptive columns (role descriptive), averaged into the design summary.
   const std::vector<std::string>& descriptive_names() const { return descriptive_names_; }
   std::size_t looks() const { return analysis_.looks(); }
@@ -61,6 +62,8 @@ class TrialPlan {
   std::vector<std::string> tallied_names_;
   std::vector<std::pair<std::size_t, std::size_t>> null_columns_;
   std::size_t parameter_columns_ = 0;
+  std::size_t calibration_column_ = 0;
+  std::string weight_column_;
   std::vector<std::string> descriptive_names_;
 };
 

@@ -20,6 +20,10 @@ std::string_view value_role_name(ValueRole role) {
       return "parameter";
     case ValueRole::null_reject:
       return "null_reject";
+    case ValueRole::calibration:
+      return "calibration";
+    case ValueRole::weight:
+      return "weight";
   }
   return "unknown";
 }

@@ -12,8 +12,21 @@
 namespace vtrial {
 
 // parameter: a value drawn from a prior for the trial (`uncertainty:`); null_reject: the
-// rejection of a power value in the same trial simulated under the null (analysis.type1_error).
-enum class ValueRole : std::uint8_t { p_value, estimate, reject, descriptive, trial, monitor, parameter, null_reject };
+// rejection of a power value in the same trial simulated under the null (analysis.type1_error);
+// calibration: a calibration target's statistic on the trial's cohort; weight: the trial's
+// importance weight from the calibration (`calibration:`).
+enum class ValueRole : std::uint8_t {
+  p_value,
+  estimate,
+  reject,
+  descriptive,
+  trial,
+  monitor,
+  parameter,
+  null_reject,
+  calibration,
+  weight
+};
 std::string_view value_role_name(ValueRole role);
 
 struct SchemaColumn {

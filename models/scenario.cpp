@@ -8,6 +8,7 @@
 #include "engine/settings.hpp"
 #include "models/scenario_analysis.hpp"
 #include "models/scenario_arms.hpp"
+#include "models/calibration.hpp"
 #include "models/scenario_uncertainty.hpp"
 #include "models/trial_analysis.hpp"
 
@@ -134,6 +135,7 @@ Scenario read_scenario(Settings& s) {
                    "and negative_by_day28_<arm>; the monitor gs_*)");
 
   sc.uncertainty = read_uncertainty(s, population_keys);
+  sc.calibration = read_calibration(s, sc);
 
   s.finish();
   // Last: every key is valid by now, and the pilot screening costs a millisecond.

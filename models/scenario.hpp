@@ -18,6 +18,7 @@ namespace vtrial {
 
 class Settings;
 struct ScenarioUncertainty;
+struct CalibrationSpec;
 
 enum class PatientModelKind { parametric, mechanistic };
 
@@ -98,6 +99,9 @@ struct Scenario {
   // Priors on some of the population's keys (`uncertainty:`), drawn once per trial; null
   // without them (models/scenario_uncertainty.hpp).
   std::shared_ptr<const ScenarioUncertainty> uncertainty;
+  // Targets from published data that weight the trials' draws (`calibration:`), or null
+  // (models/calibration.hpp).
+  std::shared_ptr<const CalibrationSpec> calibration;
 };
 
 // Reads every key (so unknown ones are caught by Settings::finish), validates cross-key

@@ -61,6 +61,17 @@ void TrialSimulator::rebind(const Scenario& scenario, bool model, bool enrollmen
   if (enrollment) enrollment_ = EnrollmentProcess(scenario.enrollment);
 }
 
+std::span<const PatientRecord> TrialSimulator::simulate_cohort(std::uint64_t seed, std::uint64_t trial,
+                                                               std::size_t patients, std::uint8_t arm) {
+  cohort_.resize(patients);
+  for (auto& r : cohort_) {
+    r = kFreshRecord;
+    r.arm = arm;
+  }
+  model_->simulate_slots(seed, trial, cohort_);
+  return cohort_;
+}
+
 std::span<const PatientRecord> TrialSimulator::simulate(std::uint64_t trial, std::size_t patients,
                                                         std::vector<Trajectory>* trajectories,
                                                         const OutputRequest& outputs) {

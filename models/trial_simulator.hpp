@@ -36,6 +36,12 @@ class TrialSimulator {
   // Only what `scenario` changes is built again: the patient model, the enrollment process.
   void rebind(const Scenario& scenario, bool model = true, bool enrollment = true);
 
+  // A cohort of `patients` all given arm `arm`'s treatment, from the streams of `seed` (not the
+  // trial's): the calibration cohort of models/calibration.hpp. Not enrolled. Valid until the
+  // next call; does not touch the records simulate() returned.
+  std::span<const PatientRecord> simulate_cohort(std::uint64_t seed, std::uint64_t trial, std::size_t patients,
+                                                 std::uint8_t arm);
+
  private:
   const Scenario* scenario_;
   std::shared_ptr<const BlockDesign> blocks_;  // immutable, shared by the workers' copies
@@ -43,6 +49,7 @@ class TrialSimulator {
   std::unique_ptr<PatientModel> model_;
   EnrollmentProcess enrollment_;
   std::vector<PatientRecord> records_;
+  std::vector<PatientRecord> cohort_;
 };
 
 }  // namespace vtrial

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ostream>
 
+#include "models/calibration.hpp"
 #include "models/scenario_uncertainty.hpp"
 
 namespace vtrial::cli {
@@ -43,8 +44,9 @@ void print_power_table(std::ostream& out, const std::vector<EndpointPower>& powe
   }
 }
 
-void print_uncertainty(std::ostream& out, const Scenario& scenario, const SensitivityResult& sensitivity) {
+void print_uncertainty(std::ostream& out, const Scenario& scenario, const UncertaintyResult& uncertainty) {
   if (!scenario.uncertainty) return;
+  const SensitivityResult& sensitivity = uncertainty.sensitivity;
   const std::string& primary = scenario.analysis.primary;
   std::string endpoint = primary;
   for (const auto& v : sensitivity.shares)
@@ -68,10 +70,34 @@ void print_uncertainty(std::ostream& out, const Scenario& scenario, const Sensit
     std::snprintf(line, sizeof line, "  %-40s %7.3f %7.3f   %s\n", v.input.c_str(), v.share, v.mc_se, bins.c_str());
     out << line;
   }
+  if (!uncertainty.posterior || !scenario.calibration) return;
+  const PosteriorResult& post = *uncertainty.posterior;
+  const auto& keys = scenario.uncertainty->keys;
+  std::snprintf(line, sizeof line,
+                "\ncalibrated to %zu published target(s): effective trials %.0f of %zu (the assurance above is "
+                "under the posterior)\n",
+                scenario.calibration->targets.size(), post.effective_trials, post.trials);
+  out << line;
+  std::snprintf(line, sizeof line, "  %-40s %21s %21s\n", "key", "prior median [95%]", "posterior median [95%]");
+  out << line;
+  for (std::size_t i = 0; i < post.values.size(); ++i) {
+    const auto& v = post.values[i];
+    const auto& a = v.prior.quantiles;
+    const auto& b = v.posterior.quantiles;
+    std::snprintf(line, sizeof line, "  %-40s %7.4g [%.4g, %.4g] %7.4g [%.4g, %.4g]%s\n", v.name.c_str(), a[3], a[0],
+                  a[6], b[3], b[0], b[6], i < keys.size() ? "" : "  (simulated statistic)");
+    out << line;
+  }
+  for (const auto& t : scenario.calibration->targets) {
+    std::snprintf(line, sizeof line, "  target %s: published %.4g (sd %.4g, %lld patients)%s%s\n", t.name.c_str(),
+                  t.value, t.sd, static_cast<long long>(t.patients), t.source.empty() ? "" : "; ", t.source.c_str());
+    out << line;
+  }
 }
 
-Json uncertainty_json(const Scenario& scenario, const SensitivityResult& sensitivity) {
+Json uncertainty_json(const Scenario& scenario, const UncertaintyResult& uncertainty) {
   if (!scenario.uncertainty) return Json();
+  const SensitivityResult& sensitivity = uncertainty.sensitivity;
   const auto& u = *scenario.uncertainty;
   Json priors = Json::array();
   for (std::size_t i = 0; i < u.keys.size(); ++i) {
@@ -100,6 +126,38 @@ Json uncertainty_json(const Scenario& scenario, const SensitivityResult& sensiti
                            {"ci_high", number(c.ci_high)}});
   Json out = {{"priors", priors}, {"drivers", drivers}, {"conditional", conditional}};
   if (!u.correlation.empty()) out["correlation"] = u.correlation;
+  if (uncertainty.posterior && scenario.calibration) {
+    const PosteriorResult& post = *uncertainty.posterior;
+    const auto summary = [](const WeightedSummary& w) {
+      Json q = Json::object();
+      for (std::size_t k = 0; k < kPosteriorLevels.size(); ++k) {
+        char name[16];
+        std::snprintf(name, sizeof name, "%g", kPosteriorLevels[k]);
+        q[name] = number(w.quantiles[k]);
+      }
+      return Json{{"mean", number(w.mean)}, {"sd", number(w.sd)}, {"quantiles", q}};
+    };
+    Json values = Json::array();
+    for (const auto& v : post.values)
+      values.push_back(
+          {{"name", v.name}, {"prior", summary(v.prior)}, {"posterior", summary(v.posterior)}, {"missing", v.missing}});
+    Json targets = Json::array();
+    for (const auto& t : scenario.calibration->targets)
+      targets.push_back(
+          {{"name", t.name},
+           {"statistic", t.statistic == CalibrationStatistic::median_days_to_negative ? "median_days_to_negative"
+                                                                                      : "share_negative_by_day"},
+           {"day", t.statistic == CalibrationStatistic::share_negative_by_day ? Json(t.day) : Json()},
+           {"value", t.value},
+           {"sd", t.sd},
+           {"patients", t.patients},
+           {"source", t.source}});
+    out["calibration"] = {{"trials", post.trials},
+                          {"effective_trials", number(post.effective_trials)},
+                          {"weight_sum", number(post.weight_sum)},
+                          {"targets", targets},
+                          {"values", values}};
+  }
   return out;
 }
 
@@ -119,6 +177,11 @@ Json power_json(const std::vector<EndpointPower>& power) {
     if (!p.test.empty()) e["test"] = p.test;
     if (!p.outcome.empty()) e["outcome"] = p.outcome;
     if (!p.estimate.empty()) e["estimate"] = p.estimate;
+    if (p.effective_trials != static_cast<double>(p.trials)) {
+      e["effective_trials"] = number(p.effective_trials);
+      e["prior_power"] = number(p.prior_power);
+      e["prior_mc_se"] = number(p.prior_mc_se);
+    }
     if (p.type1.trials > 0)
       e["type1_error"] = {{"rate", number(p.type1.power)},    {"mc_se", number(p.type1.mc_se)},
                           {"ci_low", number(p.type1.ci_low)}, {"ci_high", number(p.type1.ci_high)},

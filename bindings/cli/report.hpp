@@ -10,7 +10,7 @@
 #include "app/design_summary.hpp"
 #include "design/arms.hpp"
 #include "engine/power_summary.hpp"
-#include "engine/uncertainty/sensitivity_tally.hpp"
+#include "app/uncertainty_tally.hpp"
 #include "models/scenario.hpp"
 
 namespace vtrial::cli {
@@ -24,8 +24,8 @@ void print_power_table(std::ostream& out, const std::vector<EndpointPower>& powe
 Json power_json(const std::vector<EndpointPower>& power);
 // With `uncertainty:`: what drives the primary endpoint's success (variance shares, and the
 // conditional power in the lowest and highest bin of each prior).
-void print_uncertainty(std::ostream& out, const Scenario& scenario, const SensitivityResult& sensitivity);
-Json uncertainty_json(const Scenario& scenario, const SensitivityResult& sensitivity);
+void print_uncertainty(std::ostream& out, const Scenario& scenario, const UncertaintyResult& uncertainty);
+Json uncertainty_json(const Scenario& scenario, const UncertaintyResult& uncertainty);
 // `deadline` is the planned completion date as text (YYYY-MM-DD).
 void print_design_summary(std::ostream& out, const DesignSummary& design, const std::vector<Arm>& arms,
                           const std::string& deadline);

@@ -83,7 +83,7 @@ int run_command(const std::vector<std::string>& args) {
                       {"power_measure", scenario.uncertainty ? "assurance" : "power"},
                       {"endpoints", power_json(result.power)},
                       {"design", design_json(result.design)},
-                      {"uncertainty", uncertainty_json(scenario, result.sensitivity)}};
+                      {"uncertainty", uncertainty_json(scenario, result.uncertainty)}};
     std::cout << json_line(out) << "\n";
   } else {
     std::cout << "vtrial " << VTRIAL_VERSION << "  scenario '" << scenario.name << "' (" << model
@@ -91,7 +91,7 @@ int run_command(const std::vector<std::string>& args) {
               << " trials, seed " << scenario.simulation.seed << ", two-sided alpha " << scenario.analysis.alpha
               << "\n\n";
     print_power_table(std::cout, result.power, result.seconds, scenario.uncertainty ? "assurance" : "power");
-    print_uncertainty(std::cout, scenario, result.sensitivity);
+    print_uncertainty(std::cout, scenario, result.uncertainty);
     std::cout << "\n";
     print_design_summary(std::cout, result.design, scenario.arms, format_date(scenario.enrollment.completion_date));
     std::cout << "\n" << result.threads << " threads; results written to " << output << "\n";

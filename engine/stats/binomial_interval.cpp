@@ -1,5 +1,6 @@
 #include "engine/stats/binomial_interval.hpp"
 
+#include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/beta.hpp>
 #include <cmath>
@@ -29,6 +30,17 @@ Interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double l
   const double scale = 1 + 2 * z22n;
   return {successes == 0 ? 0.0 : (centre - half) / scale,
           successes == trials ? 1.0 : (centre + half) / scale};
+}
+
+Interval wilson_interval_of_rate(double p, double n, double level) {
+  if (!(level > 0 && level < 1)) throw std::invalid_argument("binomial interval: level not in (0, 1)");
+  if (!(n > 0) || !std::isfinite(p)) return {std::nan(""), std::nan("")};
+  const double z = boost::math::quantile(boost::math::normal(), (1 + level) / 2);
+  const double z22n = z * z / (2 * n);
+  const double centre = p + z22n;
+  const double half = z * std::sqrt(std::max(0.0, p * (1 - p)) / n + z22n / (2 * n));
+  const double scale = 1 + 2 * z22n;
+  return {p <= 0 ? 0.0 : (centre - half) / scale, p >= 1 ? 1.0 : (centre + half) / scale};
 }
 
 Interval clopper_pearson_interval(std::uint64_t successes, std::uint64_t trials, double level) {

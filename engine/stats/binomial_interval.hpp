@@ -14,6 +14,10 @@ struct Interval {
 
 // Wilson score interval (no continuity correction), as R's prop.test(x, n, correct = FALSE).
 Interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double level = 0.95);
+// The same for a rate p estimated with the precision of n (not necessarily whole) independent
+// trials, as a weighted mean at its effective sample size (Kish). With p = x / n for whole x
+// and n it equals the interval above.
+Interval wilson_interval_of_rate(double p, double n, double level = 0.95);
 // Exact Clopper-Pearson interval from beta quantiles, as R's binom.test(x, n)$conf.int.
 Interval clopper_pearson_interval(std::uint64_t successes, std::uint64_t trials, double level = 0.95);
 

@@ -7,9 +7,12 @@
 // ch. 4), with the between-bin variance corrected for the noise of the bin means, so an input
 // that does nothing scores 0 on average rather than (bins - 1) / trials. Its Monte Carlo SE is
 // a delete-a-group jackknife over 20 groups of trials (trial index mod 20), so it does not
-// depend on how the trials were split over threads, shards or ranks.
+// depend on how the trials were split over threads, shards or ranks. With importance weights
+// (calibration) every count becomes a sum of weights and each bin's noise is that of its
+// effective number of trials.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +30,8 @@ struct ConditionalPower {
   std::size_t bin = 0;
   double low = 0, high = 0;
   std::uint64_t trials = 0, successes = 0;
-  double power = 0, ci_low = 0, ci_high = 0;  // Wilson 95%
+  double effective_trials = 0;                // = trials without weights
+  double power = 0, ci_low = 0, ci_high = 0;  // Wilson 95% (at the effective trials)
 };
 
 struct VarianceShare {
@@ -46,7 +50,7 @@ class SensitivityTally {
   static constexpr std::size_t kGroups = 20;
   // `outcomes` are 0/1 columns of `columns` (as "<name>_reject"); `inputs` name real columns.
   SensitivityTally(const std::vector<ColumnSpec>& columns, std::vector<SensitivityInput> inputs,
-                   std::vector<std::string> outcomes);
+                   std::vector<std::string> outcomes, const std::string& weight = "");
   // Rows [0, rows) of `block`, which are trials first, first + 1, ...
   void add(const ResultTable& block, std::size_t first, std::size_t rows);
   SensitivityResult result() const;
@@ -55,8 +59,11 @@ class SensitivityTally {
   std::vector<SensitivityInput> inputs_;
   std::vector<std::string> outcomes_;
   std::vector<std::size_t> input_columns_, outcome_columns_;
-  // [input][bin][group] trials and [input][bin][group][outcome] successes, flattened.
+  std::optional<std::size_t> weight_column_;
+  // [input][bin][group] trials, sum w, sum w^2, and [input][bin][group][outcome] successes and
+  // sum w R, flattened.
   std::vector<std::uint64_t> trials_, successes_;
+  std::vector<double> weight_, weight2_, weighted_successes_;
   std::size_t bins_ = 0;
   std::size_t index(std::size_t input, std::size_t bin, std::size_t group) const;
 };
