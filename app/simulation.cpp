@@ -7,6 +7,7 @@
 #include "app/distributed_run.hpp"
 #include "app/provenance.hpp"
 #include "app/trial_plan.hpp"
+#include "app/uncertainty_tables.hpp"
 #include "app/uncertainty_tally.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
@@ -377,132 +378,11 @@ void write_schema(Hdf5Output& out, const TrialPlan& plan) {
   out.write_table("arms", table);
 }
 
-namespace {
-
-// /calibration: the targets with what the cohorts gave under the prior and the posterior, and
-// the prior and posterior summaries of every key with a prior.
-void write_calibration(Hdf5Output& out, const TrialPlan& plan, const PosteriorResult& posterior) {
-  const auto& spec = *plan.scenario().calibration;
-  const auto& keys = plan.scenario().uncertainty->keys;
-  ResultTable summary(
-      {{"trials", ColumnType::integer}, {"weight_sum", ColumnType::real}, {"effective_trials", ColumnType::real}}, 1);
-  summary.at(0, 0) = static_cast<double>(posterior.trials);
-  summary.at(1, 0) = posterior.weight_sum;
-  summary.at(2, 0) = posterior.effective_trials;
-  out.write_table("calibration/summary", summary);
-  out.group_attribute("calibration", "method",
-                      "ABC importance sampling from the prior; Gaussian kernel, each target's sd (docs/assurance.md)");
-  std::vector<std::string> names, statistics, sources;
-  ResultTable targets({{"day", ColumnType::real},
-                       {"value", ColumnType::real},
-                       {"sd", ColumnType::real},
-                       {"patients", ColumnType::integer},
-                       {"prior_mean", ColumnType::real},
-                       {"posterior_mean", ColumnType::real},
-                       {"missing", ColumnType::integer}},
-                      spec.targets.size());
-  for (std::size_t j = 0; j < spec.targets.size(); ++j) {
-    const auto& t = spec.targets[j];
-    const auto& v = posterior.values[keys.size() + j];
-    names.push_back(t.name);
-    statistics.push_back(t.statistic == CalibrationStatistic::median_days_to_negative ? "median_days_to_negative"
-                                                                                      : "share_negative_by_day");
-    sources.push_back(t.source);
-    std::size_t c = 0;
-    for (double x : {t.statistic == CalibrationStatistic::share_negative_by_day ? t.day : std::nan(""), t.value, t.sd,
-                     double(t.patients), v.prior.mean, v.posterior.mean, double(v.missing)})
-      targets.at(c++, j) = x;
-  }
-  out.write_strings("calibration/targets", "name", names);
-  out.write_strings("calibration/targets", "statistic", statistics);
-  out.write_strings("calibration/targets", "source", sources);
-  out.write_table("calibration/targets", targets);
-  std::vector<ColumnSpec> columns{{"prior_mean", ColumnType::real},
-                                  {"prior_sd", ColumnType::real},
-                                  {"posterior_mean", ColumnType::real},
-                                  {"posterior_sd", ColumnType::real}};
-  for (const char* which : {"prior", "posterior"})
-    for (double level : kPosteriorLevels) {
-      char name[32];
-      std::snprintf(name, sizeof name, "%s_q%g", which, 100 * level);
-      columns.push_back({name, ColumnType::real});
-    }
-  ResultTable table(columns, keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    const auto& v = posterior.values[i];
-    std::size_t c = 0;
-    for (double x : {v.prior.mean, v.prior.sd, v.posterior.mean, v.posterior.sd}) table.at(c++, i) = x;
-    for (double x : v.prior.quantiles) table.at(c++, i) = x;
-    for (double x : v.posterior.quantiles) table.at(c++, i) = x;
-  }
-  out.write_strings("calibration/posterior", "key", keys);
-  out.write_table("calibration/posterior", table);
-}
-
-}  // namespace
-
 void write_uncertainty(Hdf5Output& out, const TrialPlan& plan, const UncertaintyResult& uncertainty) {
-  const SensitivityResult& sensitivity = uncertainty.sensitivity;
-  const auto& u = plan.scenario().uncertainty;
-  if (!u) return;
-  const auto& marginals = u->prior.marginals();
-  std::vector<std::string> keys, distributions, families;
-  ResultTable priors({{"median", ColumnType::real}, {"low", ColumnType::real}, {"high", ColumnType::real}},
-                     marginals.size());
-  for (std::size_t i = 0; i < marginals.size(); ++i) {
-    keys.push_back(u->keys[i]);
-    distributions.push_back(marginals[i].describe());
-    families.push_back(prior_family_name(marginals[i].family));
-    priors.at(0, i) = marginals[i].quantile(0.5);
-    priors.at(1, i) = marginals[i].support_low();
-    priors.at(2, i) = marginals[i].support_high();
+  for (const auto& group : uncertainty_groups(plan, uncertainty)) {
+    for (const auto& [name, values] : group.strings) out.write_strings(group.path, name, values);
+    out.write_table(group.path, group.table);
   }
-  out.write_strings("uncertainty/priors", "key", keys);
-  out.write_strings("uncertainty/priors", "distribution", distributions);
-  out.write_strings("uncertainty/priors", "family", families);
-  out.write_table("uncertainty/priors", priors);
-  if (!u->correlation.empty()) {
-    ResultTable rho({{"rho", ColumnType::real}}, u->correlation.size());
-    for (std::size_t i = 0; i < u->correlation.size(); ++i) rho.at(0, i) = u->correlation[i];
-    out.write_table("uncertainty/correlation", rho);
-  }
-  const auto& c = sensitivity.conditional;
-  std::vector<std::string> inputs, outcomes;
-  ResultTable conditional({{"bin", ColumnType::integer},
-                           {"low", ColumnType::real},
-                           {"high", ColumnType::real},
-                           {"trials", ColumnType::integer},
-                           {"effective_trials", ColumnType::real},
-                           {"rejections", ColumnType::integer},
-                           {"power", ColumnType::real},
-                           {"ci_low", ColumnType::real},
-                           {"ci_high", ColumnType::real}},
-                          c.size());
-  for (std::size_t r = 0; r < c.size(); ++r) {
-    inputs.push_back(c[r].input);
-    outcomes.push_back(c[r].outcome);
-    std::size_t k = 0;
-    for (double v : {double(c[r].bin), c[r].low, c[r].high, double(c[r].trials), c[r].effective_trials,
-                     double(c[r].successes), c[r].power, c[r].ci_low, c[r].ci_high})
-      conditional.at(k++, r) = v;
-  }
-  out.write_strings("uncertainty/conditional", "key", inputs);
-  out.write_strings("uncertainty/conditional", "endpoint", outcomes);
-  out.write_table("uncertainty/conditional", conditional);
-  const auto& v = sensitivity.shares;
-  inputs.clear();
-  outcomes.clear();
-  ResultTable shares({{"share", ColumnType::real}, {"mc_se", ColumnType::real}}, v.size());
-  for (std::size_t r = 0; r < v.size(); ++r) {
-    inputs.push_back(v[r].input);
-    outcomes.push_back(v[r].outcome);
-    shares.at(0, r) = v[r].share;
-    shares.at(1, r) = v[r].mc_se;
-  }
-  out.write_strings("uncertainty/drivers", "key", inputs);
-  out.write_strings("uncertainty/drivers", "endpoint", outcomes);
-  out.write_table("uncertainty/drivers", shares);
-  if (uncertainty.posterior) write_calibration(out, plan, *uncertainty.posterior);
 }
 
 namespace {

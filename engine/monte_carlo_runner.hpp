@@ -13,6 +13,7 @@
 #include <future>
 #include <type_traits>
 
+#include "engine/cancellation.hpp"
 #include "engine/progress_bar.hpp"
 
 namespace vtrial {
@@ -33,7 +34,9 @@ inline int resolve_threads(int requested) { return requested > 0 ? requested : t
 // simulated (so writing a block never leaves a core idle), and it has finished before block
 // k + 2 starts: storage that alternates between even and odd blocks (block = (first - begin) /
 // block_rows) is never written while on_block reads it. With one thread, on_block runs inline.
-// An exception from on_block reaches the caller.
+// An exception from on_block reaches the caller. Inside a CancellationScope of the calling
+// thread, a raised flag skips the chunks not yet started and throws RunCancelled before the
+// block reaches on_block.
 // `make_worker()` returns a callable object `w` with `w(std::size_t trial)`; each thread gets
 // its own, so workers may hold scratch buffers without locks.
 template <class MakeWorker, class OnBlock>
@@ -48,17 +51,21 @@ void run_monte_carlo_blocks(std::size_t begin, std::size_t end, std::size_t bloc
   ProgressBar progress(end - begin, options.progress && stderr_is_terminal());
   const std::size_t step = std::max<std::size_t>(block_rows, 1);
   std::future<void> consuming;  // on_block of the previous block, when overlapped
+  const std::atomic<bool>* cancel = CancellationScope::flag();
+  const auto cancelled = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
   for (std::size_t first = begin; first < end; first += step) {
     const std::size_t last = first + std::min(step, end - first);
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(first, last, 16),
                         [&](const tbb::blocked_range<std::size_t>& r) {
+                          if (cancelled()) return;
                           Worker& worker = workers.local();
                           for (std::size_t t = r.begin(); t != r.end(); ++t) worker(t);
                           progress.advance(r.size());
                         });
     });
     if (consuming.valid()) consuming.get();
+    if (cancelled()) throw RunCancelled();
     if (threads > 1 && last < end) {
       consuming = std::async(std::launch::async, [&on_block, first, last] { on_block(first, last); });
     } else {

@@ -182,10 +182,13 @@ Json power_json(const std::vector<EndpointPower>& power) {
       e["prior_power"] = number(p.prior_power);
       e["prior_mc_se"] = number(p.prior_mc_se);
     }
-    if (p.type1.trials > 0)
-      e["type1_error"] = {{"rate", number(p.type1.power)},    {"mc_se", number(p.type1.mc_se)},
-                          {"ci_low", number(p.type1.ci_low)}, {"ci_high", number(p.type1.ci_high)},
-                          {"rejections", p.type1.rejections}, {"trials", p.type1.trials}};
+    if (p.type1.trials > 0) {  // the names of /summary's columns
+      e["type1_error"] = number(p.type1.power);
+      e["type1_mc_se"] = number(p.type1.mc_se);
+      e["type1_ci_low"] = number(p.type1.ci_low);
+      e["type1_ci_high"] = number(p.type1.ci_high);
+      e["type1_rejections"] = p.type1.rejections;
+    }
     list.push_back(std::move(e));
   }
   return list;

@@ -21,6 +21,7 @@
 #include "app/shard.hpp"
 #include "app/simulation.hpp"
 #include "app/trial_plan.hpp"
+#include "app/uncertainty_tables.hpp"
 #include "engine/output_target.hpp"
 #include "engine/settings.hpp"
 
@@ -401,7 +402,37 @@ py::dict power_entry(const EndpointPower& p) {
   if (!p.test.empty()) out["test"] = p.test;
   if (!p.outcome.empty()) out["outcome"] = p.outcome;
   if (!p.estimate.empty()) out["estimate"] = p.estimate;
+  // As /summary's columns: present where the run weighted its trials or simulated the null.
+  if (p.effective_trials != static_cast<double>(p.trials)) {
+    out["prior_power"] = p.prior_power;
+    out["prior_mc_se"] = p.prior_mc_se;
+    out["effective_trials"] = p.effective_trials;
+  }
+  if (p.type1.trials > 0) {
+    out["type1_error"] = p.type1.power;
+    out["type1_mc_se"] = p.type1.mc_se;
+    out["type1_ci_low"] = p.type1.ci_low;
+    out["type1_ci_high"] = p.type1.ci_high;
+    out["type1_rejections"] = p.type1.rejections;
+  }
   return out;
+}
+
+// /uncertainty and /calibration as read_result reads them: {group: {column: values}}.
+void add_uncertainty(py::dict& out, const TrialPlan& plan, const UncertaintyResult& uncertainty) {
+  for (const auto& group : uncertainty_groups(plan, uncertainty)) {
+    const auto slash = group.path.find('/');
+    const py::str top(group.path.substr(0, slash)), name(group.path.substr(slash + 1));
+    if (!out.contains(top)) out[top] = py::dict();
+    py::dict columns = table_dict(group.table);
+    for (const auto& [column, values] : group.strings) {
+      py::list texts;
+      for (const auto& v : values) texts.append(py::str(v));
+      columns[py::str(column)] = texts;
+    }
+    py::dict group_columns = out[top];
+    group_columns[name] = columns;
+  }
 }
 
 py::dict power_dict(const std::vector<EndpointPower>& power) {
@@ -505,8 +536,10 @@ py::dict run(const py::object& path, const py::object& overrides, const py::obje
     if (output_file) write_simulation(*output_file, plan, result, options);
   }
   py::dict out;
+  out["power_measure"] = scenario.uncertainty ? "assurance" : "power";
   out["power"] = power_dict(result.power);
   out["design"] = design_dict(result.design);
+  add_uncertainty(out, TrialPlan(scenario), result.uncertainty);
   out["trials"] = table_dict(result.trials);
   out["patients"] = table_dict(result.patients);
   out["trajectories"] = table_dict(result.trajectories);
