@@ -43,23 +43,38 @@ SweepPoint point_from(const TrialPlan& plan, const ResultTable& trials, std::int
   return p;
 }
 
-// Paired differences of the 0/1 rejections, trial by trial, between two sample sizes.
+// Paired differences of the 0/1 rejections, trial by trial, between two sample sizes. With a
+// calibration's importance weights (`weight` names their column), the weighted mean difference
+// and its self-normalized importance-sampling SE; the unpaired SE then uses the effective trials.
 void compare_with_previous(SweepPoint& current, const ResultTable& now, const SweepPoint& previous,
-                           const ResultTable& before, const std::vector<std::string>& endpoints) {
-  const double n = static_cast<double>(now.rows());
+                           const ResultTable& before, const std::vector<std::string>& endpoints,
+                           const std::string& weight) {
+  double n = static_cast<double>(now.rows());
   for (std::size_t e = 0; e < endpoints.size(); ++e) {
     const auto& a = now.column(endpoints[e] + "_reject");
     const auto& b = before.column(endpoints[e] + "_reject");
-    double sum = 0, sum_sq = 0;
-    for (std::size_t t = 0; t < a.size(); ++t) {
-      const double d = a[t] - b[t];
-      sum += d;
-      sum_sq += d * d;
+    if (!weight.empty()) {
+      const auto& w = now.column(weight);
+      double sw = 0, sw2 = 0, swd = 0;
+      for (std::size_t t = 0; t < a.size(); ++t) sw += w[t], sw2 += w[t] * w[t], swd += w[t] * (a[t] - b[t]);
+      const double mean = sw > 0 ? swd / sw : std::nan("");
+      double spread = 0;
+      for (std::size_t t = 0; t < a.size(); ++t) spread += w[t] * w[t] * (a[t] - b[t] - mean) * (a[t] - b[t] - mean);
+      current.difference[e] = mean;
+      current.difference_se_paired[e] = std::sqrt(spread) / sw;
+      n = sw2 > 0 ? sw * sw / sw2 : 0;
+    } else {
+      double sum = 0, sum_sq = 0;
+      for (std::size_t t = 0; t < a.size(); ++t) {
+        const double d = a[t] - b[t];
+        sum += d;
+        sum_sq += d * d;
+      }
+      const double mean = sum / n;
+      const double var = n > 1 ? (sum_sq - n * mean * mean) / (n - 1) : 0;
+      current.difference[e] = mean;
+      current.difference_se_paired[e] = std::sqrt(var / n);
     }
-    const double mean = sum / n;
-    const double var = n > 1 ? (sum_sq - n * mean * mean) / (n - 1) : 0;
-    current.difference[e] = mean;
-    current.difference_se_paired[e] = std::sqrt(var / n);
     const double p1 = current.power[e].power, p0 = previous.power[e].power;
     current.difference_se_unpaired[e] = std::sqrt(p1 * (1 - p1) / n + p0 * (1 - p0) / n);
   }
@@ -139,7 +154,8 @@ SweepResult sweep_from_tables(const TrialPlan& plan, const std::vector<std::int6
   for (std::size_t i = 0; i < sample_sizes.size(); ++i) {
     result.points.push_back(point_from(plan, tables[i], sample_sizes[i], result.endpoints, plan.looks()));
     if (i > 0)
-      compare_with_previous(result.points[i], tables[i], result.points[i - 1], tables[i - 1], result.endpoints);
+      compare_with_previous(result.points[i], tables[i], result.points[i - 1], tables[i - 1], result.endpoints,
+                            plan.weight_column());
   }
   return result;
 }
@@ -226,7 +242,8 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
   const ResultTable* previous_table = nullptr;
   for (auto& [n, entry] : evaluated) {
     SweepPoint point = entry.second;
-    if (previous) compare_with_previous(point, entry.first, *previous, *previous_table, endpoints);
+    if (previous)
+      compare_with_previous(point, entry.first, *previous, *previous_table, endpoints, plan.weight_column());
     result.evaluated.points.push_back(point);
     previous = &entry.second;
     previous_table = &entry.first;

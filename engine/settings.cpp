@@ -17,9 +17,47 @@ namespace vtrial {
 
 using namespace settings_detail;
 
+namespace {
+
+// `uncertainty:` may name its priors by the keys they are on, as a mapping
+//   uncertainty: {mechanistic.nk.kill_rate: {distribution: lognormal, ...}}
+// which is the list form uncertainty.priors with each item's `key:` (every other path of the
+// scenario language is nested, and finish() refuses dotted keys elsewhere). Rewritten here, so
+// every getter, error and the resolved scenario see one form; the nodes keep their marks.
+void list_keyed_priors(YAML::Node& root, const std::string& source) {
+  const YAML::Node section = root["uncertainty"];
+  if (!section.IsMap()) return;
+  YAML::Node priors(YAML::NodeType::Sequence), rest(YAML::NodeType::Map);
+  bool keyed = false;
+  for (const auto& entry : section) {
+    const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "";
+    if (key.find('.') == std::string::npos) {
+      rest[entry.first] = entry.second;
+      continue;
+    }
+    keyed = true;
+    if (!entry.second.IsMap())
+      throw SettingsError(source + ":" + std::to_string(entry.first.Mark().line + 1) + ":" +
+                          std::to_string(entry.first.Mark().column + 1) + ": uncertainty: the prior on '" + key +
+                          "' must be a mapping such as {distribution: uniform, low: 1, high: 3}");
+    YAML::Node item(YAML::NodeType::Map);
+    item["key"] = entry.first;
+    for (const auto& field : entry.second) item[field.first] = field.second;
+    priors.push_back(item);
+  }
+  if (!keyed) return;
+  if (rest["priors"].IsSequence())
+    for (const auto& item : rest["priors"]) priors.push_back(item);
+  rest["priors"] = priors;
+  root["uncertainty"] = rest;
+}
+
+}  // namespace
+
 Settings::Settings(YAML::Node root, std::string source) : root_(std::move(root)), source_(std::move(source)) {
   if (!root_.IsDefined() || root_.IsNull()) root_ = YAML::Node(YAML::NodeType::Map);
   if (!root_.IsMap()) throw SettingsError(source_ + ": a scenario must be a YAML mapping of sections");
+  list_keyed_priors(root_, source_);
 }
 
 namespace {

@@ -21,12 +21,15 @@ namespace po = boost::program_options;
 namespace vtrial::cli {
 namespace {
 
-void print_sweep_table(std::ostream& out, const SweepResult& sweep) {
+// "assurance" where the trials drew their unknowns from priors (`uncertainty:`).
+const char* measure(const Scenario& scenario) { return scenario.uncertainty ? "assurance" : "power"; }
+
+void print_sweep_table(std::ostream& out, const SweepResult& sweep, const char* measure) {
   int width = 28;
   for (const auto& name : sweep.endpoints) width = std::max(width, static_cast<int>(name.size()));
   char line[400];
-  std::snprintf(line, sizeof line, "%-*s %6s %7s  %-17s %9s %9s %9s  %8s %8s %9s %9s\n", width, "endpoint", "N",
-                "power", "95% CI", "diff", "SE pair", "SE indep", "P(enr)", "P(done)", "med.days", "screened");
+  std::snprintf(line, sizeof line, "%-*s %6s %9s  %-17s %9s %9s %9s  %8s %8s %9s %9s\n", width, "endpoint", "N",
+                measure, "95% CI", "diff", "SE pair", "SE indep", "P(enr)", "P(done)", "med.days", "screened");
   out << line;
   for (std::size_t e = 0; e < sweep.endpoints.size(); ++e) {
     for (const auto& p : sweep.points) {
@@ -35,7 +38,7 @@ void print_sweep_table(std::ostream& out, const SweepResult& sweep) {
       if (!std::isnan(p.difference[e]))
         std::snprintf(diff, sizeof diff, "%+9.4f %9.4f %9.4f", p.difference[e], p.difference_se_paired[e],
                       p.difference_se_unpaired[e]);
-      std::snprintf(line, sizeof line, "%-*s %6lld %7.4f  [%.4f, %.4f] %s  %8.3f %8.3f %9.0f %9.1f\n", width,
+      std::snprintf(line, sizeof line, "%-*s %6lld %9.4f  [%.4f, %.4f] %s  %8.3f %8.3f %9.0f %9.1f\n", width,
                     sweep.endpoints[e].c_str(), static_cast<long long>(p.patients), w.power, w.ci_low, w.ci_high, diff,
                     p.design.p_enrolled_by_deadline, p.design.p_completed_by_deadline, p.design.median_enrollment_days,
                     p.design.mean_screened);
@@ -59,6 +62,7 @@ void report_sweep(const CommonOptions& common, const Scenario& scenario, const S
                       {"seed", scenario.simulation.seed},
                       {"seconds", sweep.seconds},
                       {"output", output},
+                      {"power_measure", measure(scenario)},
                       {"sweep", sweep_json(sweep)}};
     std::cout << json_line(out) << "\n";
   } else {
@@ -66,7 +70,7 @@ void report_sweep(const CommonOptions& common, const Scenario& scenario, const S
               << " trials per N, common random numbers (seed " << scenario.simulation.seed << ")\n"
               << "diff = power minus power at the previous N; SE pair = its standard error from paired trials; "
                  "SE indep = what independent runs would give\n\n";
-    print_sweep_table(std::cout, sweep);
+    print_sweep_table(std::cout, sweep, measure(scenario));
     std::cout << "\n"
               << sweep.seconds << " s on " << sweep.threads << " threads; results written to " << output << "\n";
   }
@@ -195,17 +199,18 @@ int samplesize_command(const std::vector<std::string>& args) {
                       {"ci_high", p.ci_high},
                       {"trials", p.trials},
                       {"output", output},
+                      {"power_measure", measure(scenario)},
                       {"evaluated", sweep_json(found.evaluated)}};
     std::cout << json_line(out) << "\n";
   } else {
-    std::cout << "vtrial samplesize  scenario '" << scenario.name << "', endpoint " << search.endpoint
-              << ", target power " << search.target_power << " ("
+    std::cout << "vtrial samplesize  scenario '" << scenario.name << "', endpoint " << search.endpoint << ", target "
+              << measure(scenario) << " " << search.target_power << " ("
               << (search.criterion == PowerCriterion::lower_bound ? "95% lower bound" : "point estimate")
               << "), N on multiples of " << search.step << " from " << search.minimum << "\n\n";
-    print_sweep_table(std::cout, found.evaluated);
+    print_sweep_table(std::cout, found.evaluated, measure(scenario));
     char line[200];
-    std::snprintf(line, sizeof line, "\nsmallest N: %lld patients, power %.4f [%.4f, %.4f] (%llu trials)\n",
-                  static_cast<long long>(found.patients), p.power, p.ci_low, p.ci_high,
+    std::snprintf(line, sizeof line, "\nsmallest N: %lld patients, %s %.4f [%.4f, %.4f] (%llu trials)\n",
+                  static_cast<long long>(found.patients), measure(scenario), p.power, p.ci_low, p.ci_high,
                   static_cast<unsigned long long>(p.trials));
     std::cout << line << "results written to " << output << "\n";
   }
