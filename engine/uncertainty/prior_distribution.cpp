@@ -13,6 +13,13 @@ namespace vtrial {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// Double precision throughout: Boost.Math's default promotes double to long double inside the
+// beta and gamma inverses, which made a beta prior's draw a quarter of a parametric trial.
+using Fast = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+using Normal = boost::math::normal_distribution<double, Fast>;
+using Lognormal = boost::math::lognormal_distribution<double, Fast>;
+using Beta = boost::math::beta_distribution<double, Fast>;
+using Gamma = boost::math::gamma_distribution<double, Fast>;
 
 // Boost.Math's quantiles throw at u = 0 or 1 where the answer is an infinite end; the ends are
 // the support's, and truncation never asks for them unless the prior is unbounded there.
@@ -63,9 +70,9 @@ double PriorDistribution::cdf(double x) const {
     case PriorFamily::uniform:
       return std::clamp((x - a) / (b - a), 0.0, 1.0);
     case PriorFamily::beta:
-      return x <= 0 ? 0.0 : x >= 1 ? 1.0 : boost::math::cdf(boost::math::beta_distribution<double>(a, b), x);
+      return x <= 0 ? 0.0 : x >= 1 ? 1.0 : boost::math::cdf(Beta(a, b), x);
     case PriorFamily::gamma:
-      return x <= 0 ? 0.0 : std::isinf(x) ? 1.0 : boost::math::cdf(boost::math::gamma_distribution<double>(a, b), x);
+      return x <= 0 ? 0.0 : std::isinf(x) ? 1.0 : boost::math::cdf(Gamma(a, b), x);
     case PriorFamily::discrete: {
       double p = 0;
       for (std::size_t i = 0; i < values.size(); ++i)
@@ -81,15 +88,15 @@ double PriorDistribution::untruncated_quantile(double u) const {
     case PriorFamily::fixed:
       return a;
     case PriorFamily::normal:
-      return boost_quantile(boost::math::normal_distribution<double>(a, b), u, -kInf, kInf);
+      return boost_quantile(Normal(a, b), u, -kInf, kInf);
     case PriorFamily::lognormal:
-      return boost_quantile(boost::math::lognormal_distribution<double>(std::log(a), std::log(b)), u, 0.0, kInf);
+      return boost_quantile(Lognormal(std::log(a), std::log(b)), u, 0.0, kInf);
     case PriorFamily::uniform:
       return a + u * (b - a);
     case PriorFamily::beta:
-      return boost_quantile(boost::math::beta_distribution<double>(a, b), u, 0.0, 1.0);
+      return boost_quantile(Beta(a, b), u, 0.0, 1.0);
     case PriorFamily::gamma:
-      return boost_quantile(boost::math::gamma_distribution<double>(a, b), u, 0.0, kInf);
+      return boost_quantile(Gamma(a, b), u, 0.0, kInf);
     case PriorFamily::discrete: {
       // The smallest value whose cumulative weight reaches u (values are sorted at load).
       double p = 0;
