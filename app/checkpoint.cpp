@@ -11,6 +11,7 @@
 #include "app/merge.hpp"
 #include "app/provenance.hpp"
 #include "app/trial_plan.hpp"
+#include "engine/progress_bar.hpp"
 #include "engine/hdf5_input.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/hdf5_verify.hpp"
@@ -230,15 +231,19 @@ SweepResult sweep_with_checkpoints(const std::string& path, const Scenario& scen
   const std::size_t block = Hdf5Output::kChunkRows;
   const std::size_t blocks = (trials + block - 1) / block;
   std::size_t reused = 0;
+  // One bar over the whole sweep, not one per block.
+  ProgressBar bar(trials, options.progress && stderr_is_terminal());
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::size_t first = b * block, rows = std::min(trials, first + block) - first;
     const fs::path file = directory / block_name(b);
     if (resume && fs::exists(file, ec) && usable_block(file, scenario, first, rows, sizes)) {
       ++reused;
+      bar.advance(rows);
       continue;
     }
     SimulationOptions part = options;
     part.range = TrialRange{first, first + rows};
+    part.bar = &bar;
     const std::vector<ResultTable> tables = simulate_sample_sizes(plan, sample_sizes, part);
     fs::remove(file, ec);  // a damaged block of ours, to be written again
     Hdf5Output out(file.string());

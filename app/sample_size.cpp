@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "app/trial_plan.hpp"
+#include "engine/progress_bar.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
 #include "engine/output_target.hpp"
@@ -209,7 +210,12 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
   std::map<std::int64_t, std::pair<ResultTable, SweepPoint>> evaluated;
   const auto meets = [&](std::int64_t n) {
     if (!evaluated.count(n)) {
-      auto tables = simulate_sample_sizes(plan, {n}, options);
+      // A bar per N tried: how many the search needs is not known in advance.
+      ProgressBar bar(static_cast<std::size_t>(plan.scenario().simulation.trials),
+                      options.progress && stderr_is_terminal(), "N = " + std::to_string(n) + " ");
+      SimulationOptions at_n = options;
+      at_n.bar = &bar;
+      auto tables = simulate_sample_sizes(plan, {n}, at_n);
       auto point = point_from(plan, tables.front(), n, endpoints, plan.looks());
       evaluated.emplace(n, std::make_pair(std::move(tables.front()), std::move(point)));
     }

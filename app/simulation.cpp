@@ -136,7 +136,7 @@ void simulate_in_blocks(const TrialPlan& plan, const std::vector<std::int64_t>& 
     for (std::size_t i = 0; i < sample_sizes.size(); ++i) tables[set].emplace_back(columns, block_rows);
   const auto largest = static_cast<std::size_t>(*std::max_element(sample_sizes.begin(), sample_sizes.end()));
   run_monte_carlo_blocks(
-      range.first, range.last, block_rows, {options.threads, options.progress},
+      range.first, range.last, block_rows, {options.threads, options.progress, options.bar},
       [&] {
         return TrialWorker{
             plan.simulator(),

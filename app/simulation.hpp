@@ -18,6 +18,7 @@
 namespace vtrial {
 
 class Hdf5Output;
+class ProgressBar;
 class ProcessGroup;
 class TrialPlan;
 
@@ -33,6 +34,9 @@ struct SimulationOptions {
   // The ranks of an MPI job that share simulate_sample_sizes (sweep, samplesize): each runs
   // its contiguous part of the trials and every rank gets every table (app/distributed_run.hpp).
   const ProcessGroup* group = nullptr;
+  // A progress bar spanning several simulations (a sweep's blocks, app/checkpoint.cpp); null:
+  // each simulation draws its own when `progress` is set.
+  ProgressBar* bar = nullptr;
 };
 
 // The trials a run with these options simulates: the shard's range, or all of them.

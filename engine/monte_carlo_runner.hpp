@@ -21,6 +21,9 @@ namespace vtrial {
 struct RunnerOptions {
   int threads = 0;        // 0 = all cores
   bool progress = false;  // draw a progress bar on stderr (only if it is a terminal)
+  // A bar of the caller's that spans several runs (the blocks of a sweep): advanced, not
+  // finished, and `progress` is then ignored.
+  ProgressBar* bar = nullptr;
 };
 
 inline int resolve_threads(int requested) { return requested > 0 ? requested : tbb::info::default_concurrency(); }
@@ -48,7 +51,8 @@ void run_monte_carlo_blocks(std::size_t begin, std::size_t end, std::size_t bloc
   // Python threads with different `threads=`) each get the concurrency they asked for.
   tbb::task_arena arena(threads);
   tbb::enumerable_thread_specific<Worker> workers(make_worker);
-  ProgressBar progress(end - begin, options.progress && stderr_is_terminal());
+  ProgressBar own(end - begin, options.progress && !options.bar && stderr_is_terminal());
+  ProgressBar& progress = options.bar ? *options.bar : own;
   const std::size_t step = std::max<std::size_t>(block_rows, 1);
   std::future<void> consuming;  // on_block of the previous block, when overlapped
   const std::atomic<bool>* cancel = CancellationScope::flag();
@@ -73,7 +77,7 @@ void run_monte_carlo_blocks(std::size_t begin, std::size_t end, std::size_t bloc
     }
   }
   if (consuming.valid()) consuming.get();
-  progress.finish();
+  own.finish();
 }
 
 }  // namespace vtrial

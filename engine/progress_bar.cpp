@@ -8,8 +8,12 @@ namespace vtrial {
 
 bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
 
-ProgressBar::ProgressBar(std::size_t total, bool enabled)
-    : total_(total), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+ProgressBar::ProgressBar(std::size_t total, bool enabled, std::string label)
+    : total_(total),
+      label_(std::move(label)),
+      enabled_(enabled),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
 ProgressBar::~ProgressBar() { finish(); }
 
@@ -30,7 +34,7 @@ void ProgressBar::draw(std::size_t done) {
   const int filled = static_cast<int>(fraction * width);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
-  std::fprintf(stderr, "\r[%.*s%*s] %5.1f%%  %zu/%zu trials  %.0f s left ", filled,
+  std::fprintf(stderr, "\r%s[%.*s%*s] %5.1f%%  %zu/%zu trials  %.0f s left ", label_.c_str(), filled,
                "########################################", width - filled, "", 100 * fraction, done, total_,
                remaining);
   std::fflush(stderr);

@@ -5,12 +5,14 @@
 #include <chrono>
 #include <cstddef>
 #include <mutex>
+#include <string>
 
 namespace vtrial {
 
 class ProgressBar {
  public:
-  ProgressBar(std::size_t total, bool enabled);
+  // `label` is drawn before the bar ("N = 80 ").
+  ProgressBar(std::size_t total, bool enabled, std::string label = "");
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -23,6 +25,7 @@ class ProgressBar {
   void draw(std::size_t done);
 
   std::size_t total_;
+  std::string label_;
   bool enabled_;
   bool drawn_ = false;
   std::atomic<std::size_t> done_{0};
