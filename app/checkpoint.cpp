@@ -10,13 +10,14 @@
 
 #include "app/merge.hpp"
 #include "app/provenance.hpp"
+#include "app/sweep_tally.hpp"
 #include "app/trial_plan.hpp"
-#include "engine/progress_bar.hpp"
 #include "engine/hdf5_input.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/hdf5_verify.hpp"
 #include "engine/monte_carlo_runner.hpp"
 #include "engine/output_target.hpp"
+#include "engine/progress_bar.hpp"
 
 namespace vtrial {
 namespace {
@@ -221,7 +222,10 @@ SweepResult sweep_with_checkpoints(const std::string& path, const Scenario& scen
                                    bool resume) {
   const auto start = std::chrono::steady_clock::now();
   const TrialPlan plan(scenario);
-  check_table_memory(plan, sample_sizes.size(), "vtrial sweep");
+  // A block's tables are held while it is written and while the sweep tallies it.
+  check_table_memory(
+      plan, sample_sizes.size(), "vtrial sweep", 0,
+      std::min<std::size_t>(static_cast<std::size_t>(scenario.simulation.trials), Hdf5Output::kChunkRows));
   const fs::path directory = prepare_directory(path, resume);
   const RemoveIfEmpty cleanup{directory};
   std::error_code ec;
@@ -262,9 +266,14 @@ SweepResult sweep_with_checkpoints(const std::string& path, const Scenario& scen
     files.push_back((directory / block_name(b)).string());
     confirm_block(files.back(), scenario, first, std::min(trials, first + block) - first, sizes);
   }
-  std::vector<ResultTable> tables;
-  for (auto n : sample_sizes) tables.push_back(concatenated_rows(files, "/" + sweep_group(n), plan.columns()));
-  SweepResult result = sweep_from_tables(plan, sample_sizes, tables);
+  // One kept block at a time: memory is a block's tables, not every trial's.
+  SweepTally tally(plan, sample_sizes);
+  for (const auto& file : files) {
+    std::vector<ResultTable> tables;
+    for (auto n : sample_sizes) tables.push_back(concatenated_rows({file}, "/" + sweep_group(n), plan.columns()));
+    tally.add(tables, tables.front().rows());
+  }
+  SweepResult result = tally.result();
   write_sweep(path, scenario, result, "vtrial.sweep");
   remove_own_files(directory);
   fs::remove(directory, ec);

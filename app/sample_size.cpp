@@ -9,11 +9,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "app/sweep_tally.hpp"
 #include "app/trial_plan.hpp"
-#include "engine/progress_bar.hpp"
 #include "engine/hdf5_output.hpp"
 #include "engine/monte_carlo_runner.hpp"
 #include "engine/output_target.hpp"
+#include "engine/process_group.hpp"
+#include "engine/progress_bar.hpp"
 
 namespace vtrial {
 namespace {
@@ -55,14 +57,16 @@ void compare_with_previous(SweepPoint& current, const ResultTable& now, const Sw
     const auto& a = now.column(endpoints[e] + "_reject");
     const auto& b = before.column(endpoints[e] + "_reject");
     if (!weight.empty()) {
+      // As SweepTally: sqrt(sum w^2 (d - m)^2) / sum w in one pass.
       const auto& w = now.column(weight);
-      double sw = 0, sw2 = 0, swd = 0;
-      for (std::size_t t = 0; t < a.size(); ++t) sw += w[t], sw2 += w[t] * w[t], swd += w[t] * (a[t] - b[t]);
+      double sw = 0, sw2 = 0, swd = 0, sw2d = 0, sw2d2 = 0;
+      for (std::size_t t = 0; t < a.size(); ++t) {
+        const double d = a[t] - b[t], ww = w[t] * w[t];
+        sw += w[t], sw2 += ww, swd += w[t] * d, sw2d += ww * d, sw2d2 += ww * d * d;
+      }
       const double mean = sw > 0 ? swd / sw : std::nan("");
-      double spread = 0;
-      for (std::size_t t = 0; t < a.size(); ++t) spread += w[t] * w[t] * (a[t] - b[t] - mean) * (a[t] - b[t] - mean);
       current.difference[e] = mean;
-      current.difference_se_paired[e] = std::sqrt(spread) / sw;
+      current.difference_se_paired[e] = std::sqrt(std::max(0.0, sw2d2 - 2 * mean * sw2d + mean * mean * sw2)) / sw;
       n = sw2 > 0 ? sw * sw / sw2 : 0;
     } else {
       double sum = 0, sum_sq = 0;
@@ -83,12 +87,14 @@ void compare_with_previous(SweepPoint& current, const ResultTable& now, const Sw
 
 }  // namespace
 
-// sweep and samplesize hold each N's per-trial table in memory until the file is written (to
-// be streamed as run does: issue 17). Bounded before anything runs, not by the machine.
-void check_table_memory(const TrialPlan& plan, std::size_t tables, const std::string& command) {
+// What a command holds per trial and sample size (a sweep's block of kept rows, a sample-size
+// search's rejections per N tried, a sweep shard's tables), bounded before anything runs.
+void check_table_memory(const TrialPlan& plan, std::size_t tables, const std::string& command, std::size_t columns,
+                        std::size_t rows) {
   constexpr double kMaxBytes = 4.0 * (1ULL << 30);
-  const double bytes = static_cast<double>(plan.scenario().simulation.trials) *
-                       static_cast<double>(plan.columns().size()) * 8.0 * static_cast<double>(tables);
+  const double bytes = static_cast<double>(rows ? rows : plan.scenario().simulation.trials) *
+                       static_cast<double>(columns ? columns : plan.columns().size()) * 8.0 *
+                       static_cast<double>(tables);
   if (bytes > kMaxBytes) {
     char text[200];
     std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
@@ -141,8 +147,19 @@ SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_
   std::sort(sample_sizes.begin(), sample_sizes.end());
   SweepResult result;
   const TrialPlan plan(scenario);
-  check_table_memory(plan, sample_sizes.size(), "vtrial sweep");
-  result = sweep_from_tables(plan, sample_sizes, simulate_sample_sizes(plan, sample_sizes, options));
+  // Block by block: memory is one block's tables (two while the next is simulated), whatever
+  // the number of trials.
+  if (options.group && options.group->distributed()) {
+    // Every rank gets every table from the others (app/distributed_run.hpp).
+    check_table_memory(plan, sample_sizes.size(), "vtrial sweep");
+    result = sweep_from_tables(plan, sample_sizes, simulate_sample_sizes(plan, sample_sizes, options));
+  } else {
+    SweepTally tally(plan, sample_sizes);
+    simulate_sample_sizes(
+        plan, sample_sizes, options, kSweepBlockTrials,
+        [&](const std::vector<ResultTable>& tables, std::size_t, std::size_t rows) { tally.add(tables, rows); });
+    result = tally.result();
+  }
   result.threads = resolve_threads(options.threads);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
@@ -150,15 +167,9 @@ SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_
 
 SweepResult sweep_from_tables(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
                               const std::vector<ResultTable>& tables) {
-  SweepResult result;
-  result.endpoints = plan.power_names();
-  for (std::size_t i = 0; i < sample_sizes.size(); ++i) {
-    result.points.push_back(point_from(plan, tables[i], sample_sizes[i], result.endpoints, plan.looks()));
-    if (i > 0)
-      compare_with_previous(result.points[i], tables[i], result.points[i - 1], tables[i - 1], result.endpoints,
-                            plan.weight_column());
-  }
-  return result;
+  SweepTally tally(plan, sample_sizes);
+  tally.add(tables, tables.empty() ? 0 : tables.front().rows());
+  return tally.result();
 }
 
 std::string sweep_group(std::int64_t patients) { return "sweep_trials_n" + std::to_string(patients); }
@@ -191,7 +202,7 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
     throw std::invalid_argument("sample-size search: need 1 <= step <= 100000 and 2 <= min <= max <= 100000");
   const TrialPlan plan(scenario);
   // At most one N per doubling and one per halving of the bracket on the grid of 100,000.
-  check_table_memory(plan, 36, "vtrial samplesize");
+  check_table_memory(plan, 36, "vtrial samplesize", plan.power_names().size() + 1);
   const auto& endpoints = plan.power_names();
   const auto e =
       static_cast<std::size_t>(std::find(endpoints.begin(), endpoints.end(), search.endpoint) - endpoints.begin());
@@ -207,6 +218,12 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
   const auto on_grid = [&](std::int64_t n) {
     return std::min(last_on_grid, search.minimum + (n - search.minimum + search.step - 1) / search.step * search.step);
   };
+  // The columns kept per N tried: each result's rejections, and the calibration's weights.
+  std::vector<ColumnSpec> narrow;
+  std::vector<std::size_t> narrow_from;
+  for (const auto& name : endpoints) narrow.push_back({name + "_reject", ColumnType::integer});
+  if (!plan.weight_column().empty()) narrow.push_back({plan.weight_column(), ColumnType::real});
+  for (const auto& c : narrow) narrow_from.push_back(column_index(plan.columns(), c.name));
   std::map<std::int64_t, std::pair<ResultTable, SweepPoint>> evaluated;
   const auto meets = [&](std::int64_t n) {
     if (!evaluated.count(n)) {
@@ -215,9 +232,37 @@ SampleSizeResult find_sample_size(const Scenario& scenario, const SampleSizeSear
                       options.progress && stderr_is_terminal(), "N = " + std::to_string(n) + " ");
       SimulationOptions at_n = options;
       at_n.bar = &bar;
-      auto tables = simulate_sample_sizes(plan, {n}, at_n);
-      auto point = point_from(plan, tables.front(), n, endpoints, plan.looks());
-      evaluated.emplace(n, std::make_pair(std::move(tables.front()), std::move(point)));
+      // Tallied block by block; of the rows only the rejections (and weights) are kept, for the
+      // paired differences between the N tried.
+      ResultTable kept(narrow, static_cast<std::size_t>(plan.scenario().simulation.trials));
+      PowerTally power(plan.columns(), plan.tallied_names(), plan.weight_column());
+      DesignTally design(plan.columns(), plan.looks(), plan.descriptive_names());
+      const auto take = [&](const ResultTable& block, std::size_t at, std::size_t rows) {
+        power.add(block, rows);
+        design.add(block, rows);
+        for (std::size_t c = 0; c < narrow.size(); ++c) {
+          const auto& from = block.column(narrow_from[c]);
+          for (std::size_t r = 0; r < rows; ++r) kept.at(c, at + r) = from[r];
+        }
+      };
+      if (options.group && options.group->distributed()) {
+        const auto tables = simulate_sample_sizes(plan, {n}, at_n);
+        take(tables.front(), 0, tables.front().rows());
+      } else {
+        simulate_sample_sizes(plan, {n}, at_n, kSweepBlockTrials,
+                              [&](const std::vector<ResultTable>& tables, std::size_t first, std::size_t rows) {
+                                take(tables.front(), first, rows);
+                              });
+      }
+      SweepPoint point;
+      point.patients = n;
+      point.power = plan.describe(power.result());
+      point.design = plan.describe(design.result());
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      point.difference.assign(endpoints.size(), nan);
+      point.difference_se_paired.assign(endpoints.size(), nan);
+      point.difference_se_unpaired.assign(endpoints.size(), nan);
+      evaluated.emplace(n, std::make_pair(std::move(kept), std::move(point)));
     }
     const EndpointPower& p = evaluated.at(n).second.power[e];
     return (search.criterion == PowerCriterion::lower_bound ? p.ci_low : p.power) >= search.target_power;

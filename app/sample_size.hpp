@@ -41,11 +41,16 @@ SweepResult sweep_sample_sizes(const Scenario& scenario, std::vector<std::int64_
 // computes from its simulation, and vtrial merge from a sweep's shards.
 SweepResult sweep_from_tables(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
                               const std::vector<ResultTable>& tables);
+// Trials per block of a sweep streamed through SweepTally (its memory: about
+// 2 x this x columns x sample sizes x 8 bytes).
+inline constexpr std::size_t kSweepBlockTrials = 8192;
 // A shard of a sweep (vtrial sweep --shard K/N): the shard's per-trial table of each sample size
 // in the group /sweep_trials_n<N>, for vtrial merge.
-// sweep and samplesize hold each N's per-trial table in memory: refused (std::invalid_argument
-// naming simulation.trials) above 4.3 GB, before anything runs.
-void check_table_memory(const TrialPlan& plan, std::size_t tables, const std::string& command);
+// Refuses (std::invalid_argument naming simulation.trials), before anything runs, to hold more
+// than 4.3 GB of per-trial values: `tables` tables of `rows` trials (0: simulation.trials) by
+// `columns` columns (0: every column of the plan).
+void check_table_memory(const TrialPlan& plan, std::size_t tables, const std::string& command, std::size_t columns = 0,
+                        std::size_t rows = 0);
 std::string sweep_group(std::int64_t patients);  // "sweep_trials_n60"
 void write_sweep_shard(const std::string& path, const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
                        const SimulationOptions& options);

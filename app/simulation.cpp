@@ -181,6 +181,15 @@ std::vector<ResultTable> simulate_sample_sizes(const TrialPlan& plan, const std:
   return result;
 }
 
+void simulate_sample_sizes(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
+                           const SimulationOptions& options, std::size_t block_rows,
+                           const SampleSizeBlockSink& on_block) {
+  const TrialRange range = run_range(plan.scenario(), options);
+  simulate_in_blocks(
+      plan, sample_sizes, options, range, block_rows, nullptr,
+      [&](std::vector<ResultTable>& tables, std::size_t first, std::size_t rows) { on_block(tables, first, rows); });
+}
+
 std::vector<ResultTable> simulate_sample_sizes(const Scenario& scenario, const std::vector<std::int64_t>& sample_sizes,
                                                const SimulationOptions& options,
                                                std::vector<std::vector<PatientRecord>>* kept) {

@@ -9,9 +9,9 @@
 
 #include "app/design_summary.hpp"
 #include "app/shard.hpp"
+#include "app/uncertainty_tally.hpp"
 #include "engine/power_summary.hpp"
 #include "engine/result_table.hpp"
-#include "app/uncertainty_tally.hpp"
 #include "models/patient_record.hpp"
 #include "models/scenario.hpp"
 
@@ -47,9 +47,9 @@ TrialRange run_range(const Scenario& scenario, const SimulationOptions& options)
 using TrialRowsSink = std::function<void(const ResultTable& block, std::size_t first, std::size_t rows)>;
 
 struct SimulationResult {
-  ResultTable trials;        // row t = trial t
-  ResultTable patients;      // the first output.patient_trials trials, patient by patient
-  ResultTable trajectories;  // the first output.trajectory_patients patients of trial 0
+  ResultTable trials;                // row t = trial t
+  ResultTable patients;              // the first output.patient_trials trials, patient by patient
+  ResultTable trajectories;          // the first output.trajectory_patients patients of trial 0
   std::vector<EndpointPower> power;  // the assurance, with `uncertainty:`
   DesignSummary design;
   UncertaintyResult uncertainty;  // with `uncertainty:`: conditional power, variance shares, posterior
@@ -76,6 +76,14 @@ std::vector<ResultTable> simulate_sample_sizes(const TrialPlan& plan, const std:
 std::vector<ResultTable> simulate_sample_sizes(const Scenario& scenario, const std::vector<std::int64_t>& sample_sizes,
                                                const SimulationOptions& options,
                                                std::vector<std::vector<PatientRecord>>* kept = nullptr);
+// The same block by block: on_block(tables, first, rows) sees each block of at most
+// `block_rows` trials (one table per sample size, rows [0, rows) filled), in trial order, one
+// call at a time; memory is then two blocks' tables. Not across MPI ranks (options.group).
+using SampleSizeBlockSink =
+    std::function<void(const std::vector<ResultTable>& tables, std::size_t first, std::size_t rows)>;
+void simulate_sample_sizes(const TrialPlan& plan, const std::vector<std::int64_t>& sample_sizes,
+                           const SimulationOptions& options, std::size_t block_rows,
+                           const SampleSizeBlockSink& on_block);
 
 // Writes the whole result (and the resolved scenario as an attribute) to `path` atomically; with
 // options.shard, as the shard file vtrial merge reads (the result must be of that shard).
