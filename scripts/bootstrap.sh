@@ -18,7 +18,10 @@ faces=ON
 if [ "$mode" = test ]; then
   packages+=(libgtest-dev libbenchmark-dev
     pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-yaml
-    libopenmpi-dev openmpi-bin python3-distributed)
+    libopenmpi-dev openmpi-bin python3-distributed
+    chromium  # headless, for the browser test of vtrial report (tests/report)
+    # The R package (bindings/r) and its R CMD check (tests/r/check_package.sh).
+    r-base-core r-base-dev r-cran-rcpp r-cran-testthat r-cran-hdf5r r-cran-survival r-cran-rpact r-cran-jsonlite)
   # The fuzz target: Debian's clang 14 with its libFuzzer and sanitizer runtimes (optional below).
   fuzz_packages=(clang libclang-rt-14-dev)
 else

@@ -24,7 +24,8 @@ constexpr const char* kUsage =
     "  sweep SCENARIO      power, enrollment and deadline across sample sizes (--patients 60:140:20)\n"
     "  samplesize SCENARIO the smallest N reaching a target power (--endpoint, --target-power)\n"
     "  merge SHARD.h5...   join the shard files of a run (run --shard K/N) into its single-run file\n"
-    "  verify FILE.h5...   check a result file's checksums; print its content digest\n\n"
+    "  verify FILE.h5...   check a result file's checksums; print its content digest\n"
+    "  report FILE.h5...   one HTML page for the committee from result files (--output report.html)\n\n"
     "`vtrial COMMAND --help` describes a command's options.\n";
 
 }  // namespace
@@ -118,6 +119,8 @@ int main(int argc, char** argv) {
       status = vtrial::cli::verify_command(rest);
     else if (all[0] == "merge")
       status = vtrial::cli::merge_command(rest);
+    else if (all[0] == "report")
+      status = vtrial::cli::report_command(rest);
     else if (out)
       std::cerr << "vtrial: unknown command '" << one_line(all[0]) << "'\n" << kUsage;
     // A summary that never reached its reader (a full disk, a closed pipe) is a failure: a
