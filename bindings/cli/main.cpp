@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     return status;
   };
   if (all.empty()) {  // a usage error: the usage goes where errors go
-    if (out) std::cerr << "vtrial: missing the COMMAND (run, validate, sweep, samplesize, merge, verify)\n" << kUsage;
+    if (out) std::cerr << "vtrial: missing the COMMAND (run, validate, sweep, samplesize, merge, verify, report)\n" << kUsage;
     return finish(2);
   }
   if (all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
