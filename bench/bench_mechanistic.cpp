@@ -19,11 +19,20 @@ namespace {
 
 using namespace vtrial;
 
-// The registered trial with the mechanistic model and its default parameters.
-Scenario mechanistic_scenario() {
+// The two integrators of ln V (mechanistic.numerics.integrator), by benchmark argument.
+const char* integrator_name(std::int64_t arg) { return arg == 0 ? "adaptive" : "quadrature"; }
+
+// The registered trial with the mechanistic model and its default parameters, integrated by
+// `integrator`.
+Scenario mechanistic_scenario(const std::string& integrator) {
   return bench::scenario_from_yaml(
       "name: bench_mechanistic\n"
       "model: mechanistic\n"
+      "mechanistic:\n"
+      "  numerics:\n"
+      "    integrator: " +
+      integrator +
+      "\n"
       "trial:\n"
       "  patients: 100\n"
       "  follow_up_days: 84\n"
@@ -35,11 +44,14 @@ Scenario mechanistic_scenario() {
       "  patient_trials: 0\n");
 }
 
+// One default patient, arms alternating; argument 0 = adaptive, 1 = quadrature. Both run in one
+// process, so their ratio is measured on the same machine load (docs/performance.md).
 void BM_MechanisticPatient(benchmark::State& state) {
   std::unique_ptr<PatientModel> model;
   Scenario scenario;
+  state.SetLabel(integrator_name(state.range(0)));
   try {
-    scenario = mechanistic_scenario();
+    scenario = mechanistic_scenario(integrator_name(state.range(0)));
     model = make_mechanistic_patient(scenario);
   } catch (const std::exception& e) {
     state.SkipWithError((std::string("mechanistic model unavailable: ") + e.what()).c_str());
@@ -58,15 +70,16 @@ void BM_MechanisticPatient(benchmark::State& state) {
   state.counters["patients"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["patient_days"] = benchmark::Counter(patient_days, benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_MechanisticPatient);
+BENCHMARK(BM_MechanisticPatient)->Arg(0)->Arg(1);
 
-// One 100-patient trial (simulate + analyse) on warm objects.
+// One 100-patient trial, integrator by argument as above (simulate + analyse) on warm objects.
 void BM_MechanisticTrial(benchmark::State& state) {
   Scenario scenario;
   std::unique_ptr<TrialSimulator> simulator;
   std::unique_ptr<TrialAnalysis> analysis;
+  state.SetLabel(integrator_name(state.range(0)));
   try {
-    scenario = mechanistic_scenario();
+    scenario = mechanistic_scenario(integrator_name(state.range(0)));
     simulator = std::make_unique<TrialSimulator>(scenario);
     analysis = std::make_unique<TrialAnalysis>(scenario);
   } catch (const std::exception& e) {
@@ -87,6 +100,6 @@ void BM_MechanisticTrial(benchmark::State& state) {
   state.counters["trials"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["patient_days"] = benchmark::Counter(patient_days, benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_MechanisticTrial)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MechanisticTrial)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace

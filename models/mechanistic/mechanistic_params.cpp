@@ -22,6 +22,11 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   p.visit_jitter_days = s.real("mechanistic.visits.jitter_days", p.visit_jitter_days, Range::closed(0, 3));
   // Numerical tolerance of the adaptive integrator (issue: relative 1e-6).
   p.rtol = s.real("mechanistic.numerics.rtol", p.rtol, Range::closed(1e-10, 1e-3));
+  // How ln V is integrated (issue 17): closed forms and Gauss-Legendre, or Dormand-Prince.
+  const char* integrator_key = "mechanistic.numerics.integrator";
+  p.integrator = s.choice(integrator_key, "quadrature", {"quadrature", "adaptive"}) == "adaptive"
+                     ? KineticsIntegrator::adaptive
+                     : KineticsIntegrator::quadrature;
 
   auto& g = p.gcv;
   // NCT06971913: once daily. 12 h = induction (then double dose_mg_per_kg).
@@ -68,6 +73,17 @@ MechanisticParams read_mechanistic_params(Settings& s) {
   // SLE cohorts mostly 10^3-10^4 copies/mL (memory; docs/model.md [S19]); SD assumption.
   v.log10_v0_mean = s.real("mechanistic.virus.log10_v0_mean", v.log10_v0_mean, Range::closed(0, 9));
   v.log10_v0_sd = s.real("mechanistic.virus.log10_v0_sd", v.log10_v0_sd, Range::closed(0, 3));
+  // Target-cell limitation in quasi-steady state (docs/model.md, "Bounded growth"); 0 = off.
+  v.saturation_copies_per_ml =
+      s.real("mechanistic.virus.saturation_copies_per_ml", v.saturation_copies_per_ml, Range::closed(0, 1e12));
+  if (v.saturation_copies_per_ml > 0 && p.integrator == KineticsIntegrator::quadrature) {
+    // Its right-hand side depends on the state: only the adaptive integrator solves it.
+    if (s.has(integrator_key))
+      s.fail(integrator_key,
+             "must be adaptive when mechanistic.virus.saturation_copies_per_ml is above 0 (bounded "
+             "growth makes the right-hand side depend on the state, which quadrature cannot integrate)");
+    p.integrator = KineticsIntegrator::adaptive;
+  }
 
   auto& n = p.nk;
   n.kill_rate = s.real("mechanistic.nk.kill_rate", n.kill_rate, Range::closed(0, 1));  // assumption (docs/model.md)

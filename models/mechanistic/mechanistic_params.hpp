@@ -34,6 +34,9 @@ struct VirusParams {
   double recovery_per_day = 0.02;  // slow immune recovery: loss * (1 + recovery * t)
   double log10_v0_mean = 3.7;      // candidates' viral load, copies/mL
   double log10_v0_sd = 0.7;
+  // Bounded growth (0 = off, the log-linear model): production divided by 1 + V / V50, target
+  // cells in quasi-steady state (docs/model.md, "Bounded growth"). Copies/mL.
+  double saturation_copies_per_ml = 0;
 };
 
 struct NkParams {
@@ -114,12 +117,19 @@ struct LupusParams {
   double visit_sd = 1;              // scoring noise at a visit
 };
 
+// How ln V is integrated (docs/model.md, "Integration"): `quadrature`, closed forms and
+// Gauss-Legendre on each dosing segment (quadrature_kinetics.hpp), or `adaptive`, the
+// Dormand-Prince integrator (viral_kinetics.hpp), which any model variant whose right-hand side
+// depends on the state needs.
+enum class KineticsIntegrator { quadrature, adaptive };
+
 struct MechanisticParams {
   double il2_effect_scale = 1.0;     // multiplies every effect of IL-2; 0 = IL-2 does nothing
   double gcv_dose_mg_per_kg = 5.0;   // daily ganciclovir dose; 0 = untreated
   double resistance_fraction = 0.1;  // share of patients with resistant virus at baseline
   double visit_jitter_days = 1;      // visit k happens at k*interval + U(-jitter, +jitter)
   double rtol = 1e-6;                // ODE relative (and absolute, on ln V) tolerance
+  KineticsIntegrator integrator = KineticsIntegrator::quadrature;
   GanciclovirParams gcv;
   ResistanceParams resistance;
   VirusParams virus;

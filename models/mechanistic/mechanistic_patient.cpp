@@ -41,6 +41,7 @@ MechanisticPatient::MechanisticPatient(const MechanisticParams& params, const Tr
       log10_lloq_(std::log10(params.assay.lloq_copies_per_ml)),
       protocol_(design, dropout, params) {
   PatientProtocol::check_arms(arms_, params_);
+  kinetics_.choose(params_.integrator);
   // Per arm, once: the products keep the order of the two-arm code, in which the dose factor
   // did not exist, and the reference dose's factor is exactly 1, so its figures are unchanged.
   const auto& i = params_.il2;
@@ -76,6 +77,7 @@ void MechanisticPatient::setup_patient(const PatientKey& key, const MechanisticT
   coef.d0 = g * p.virus.d0_per_day * lognormal_factor(p.virus.d0_cv, z_d0);
   coef.recovery = p.virus.recovery_per_day;
   coef.kill = g * p.nk.kill_rate * lognormal_factor(p.nk.kill_cv, z_kill);
+  coef.saturation = p.virus.saturation_copies_per_ml;
 
   const double cl_l_per_h =
       p.gcv.cl_l_per_h_per_ml_min * c.creatinine_clearance_ml_min * lognormal_factor(p.gcv.cl_cv, z_cl);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/random_stream.hpp"
+#include "models/mechanistic/kinetics_solver.hpp"
 #include "models/mechanistic/lupus_activity.hpp"
 #include "models/mechanistic/population.hpp"
 #include "models/mechanistic/protocol.hpp"
@@ -43,7 +44,10 @@ class MechanisticPatient final : public PatientModel {
 
   // Diagnostics for tests and benchmarks: the last simulated patient.
   const Candidate& last_candidate() const { return candidate_; }
-  const ViralKinetics& last_kinetics() const { return kinetics_; }
+  // The adaptive integrator (steps) or the quadrature (segments, nodes), whichever the scenario chose.
+  const ViralKinetics& last_kinetics() const { return kinetics_.adaptive(); }
+  const QuadratureKinetics& last_quadrature() const { return kinetics_.quadrature(); }
+  const KineticsSolver& last_solver() const { return kinetics_; }
   const PatientProtocol& last_protocol() const { return protocol_; }
   double last_true_days_simulated() const { return kinetics_.time(); }
   // The last patient's kinetic set-up, as passed to ViralKinetics::reset, and its dosing (for
@@ -92,7 +96,7 @@ class MechanisticPatient final : public PatientModel {
 
   // Scratch, reused across patients (no allocation after the first).
   PatientProtocol protocol_;
-  ViralKinetics kinetics_;
+  KineticsSolver kinetics_;
   LupusCourse lupus_;
   Candidate candidate_;
   KineticsSetup setup_;

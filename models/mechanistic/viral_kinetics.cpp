@@ -71,6 +71,8 @@ double hermite(double y0, double f0, double y1, double f1, double h, double s) {
 void ViralKinetics::reset(const KineticsCoefficients& coef, double k_per_day, double ke0_per_day, double ln_vs0,
                           double ln_vr0, double nk0, double nk_turnover_per_day, double tolerance) {
   coef_ = coef;
+  bounded_ = coef.saturation > 0;
+  ln_saturation_ = bounded_ ? std::log(coef.saturation) : 0;
   pk_.reset(k_per_day, ke0_per_day);
   nk_.reset(nk0, nk_turnover_per_day);
   infusion_rate_ = 0;
@@ -138,6 +140,7 @@ const ViralKinetics::Powers& ViralKinetics::clipped_powers(double h) {
 }
 
 double ViralKinetics::attempt(double h, const Powers& powers) {
+  if (bounded_) return attempt_bounded(h, powers);
   // The six stages side by side (the right-hand side depends on t only, so they are
   // independent and the loops below vectorize). Per stage, the drug effect on each strain and
   // the common loss rate d0 (1 + a_rec t) + kN N(t), with the parts that do not vary within the
@@ -178,6 +181,60 @@ double ViralKinetics::attempt(double h, const Powers& powers) {
   const double scale1 = tolerance_ * (1 + std::fabs(x_[1]) + h * std::fabs(k1[0]));
   // max_i err_i / scale_i with one division (n = 2).
   return std::max(err0 * scale1, err1 * scale0) / (scale0 * scale1);
+}
+
+double ViralKinetics::attempt_bounded(double h, const Powers& powers) {
+  // Per stage, what does not depend on the state: production without the saturation factor, and loss.
+  Lanes ps, pr, loss;
+  const double loss0 = coef_.d0 * (1 + coef_.recovery * t_) + coef_.kill * nk_.target();
+  const double loss_t = coef_.d0 * coef_.recovery;
+  const double loss_n = coef_.kill * (nk_.segment_start_value() - nk_.target()) * en_;
+  const double ce_inf = pk_.c_inf(), ce_k = pk_.a() * ek_, ce_e = pk_.b() * ee_;
+  for (std::size_t i = 0; i < kStages; ++i) {
+    double eps_s = 0, eps_r = 0;
+    if (pk_.active()) {
+      const double ce = ce_inf + ce_k * powers.pk[i] + ce_e * powers.pe[i];
+      eps_s = coef_.emax * ce / (coef_.ec50_s + ce);
+      eps_r = coef_.emax * ce / (coef_.ec50_r + ce);
+    }
+    ps[i] = coef_.rho_s * (1 - eps_s);
+    pr[i] = coef_.rho_r * (1 - eps_r);
+    loss[i] = loss0 + loss_t * powers.ch[i] + loss_n * powers.pn[i];
+  }
+  std::array<State, 7> k{};
+  const auto f = [&](std::size_t stage, const State& y) {
+    const double room = saturation_factor(y);
+    return State{ps[stage] * room - loss[stage], pr[stage] * room - loss[stage]};
+  };
+  // Dormand & Prince (1980), Hairer, Norsett & Wanner Table II.5.2.
+  static constexpr double a[6][5] = {{0, 0, 0, 0, 0},
+                                     {1.0 / 5, 0, 0, 0, 0},
+                                     {3.0 / 40, 9.0 / 40, 0, 0, 0},
+                                     {44.0 / 45, -56.0 / 15, 32.0 / 9, 0, 0},
+                                     {19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729, 0},
+                                     {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656}};
+  for (std::size_t i = 0; i < kStages; ++i) {
+    State y = x_;
+    for (std::size_t j = 0; j < i; ++j)
+      for (std::size_t c = 0; c < 2; ++c) y[c] += h * a[i][j] * k[j][c];
+    k[i] = f(i, y);
+  }
+  for (std::size_t c = 0; c < 2; ++c)
+    x_new_[c] = x_[c] + h * (b1 * k[0][c] + b3 * k[2][c] + b4 * k[3][c] + b5 * k[4][c] + b6 * k[5][c]);
+  k[6] = f(kStages - 1, x_new_);  // stage 7 (FSAL) at t + h and the new state
+  f_new_ = k[6];
+  ek_new_ = ek_ * powers.pk[5];
+  ee_new_ = ee_ * powers.pe[5];
+  en_new_ = en_ * powers.pn[5];
+  double worst = 0;
+  for (std::size_t c = 0; c < 2; ++c) {
+    const double err =
+        std::fabs(h * (e1 * k[0][c] + e3 * k[2][c] + e4 * k[3][c] + e5 * k[4][c] + e6 * k[5][c] + e7 * k[6][c]));
+    const double scale = tolerance_ * (1 + std::fabs(x_[c]) + h * std::fabs(k[0][c]));
+    const double ratio = err / scale;
+    if (!(ratio <= worst)) worst = ratio;  // NaN propagates: a rejected step
+  }
+  return worst;
 }
 
 double ViralKinetics::advance(double t_target, double stop_below_ln_v) {

@@ -34,6 +34,9 @@ struct KineticsCoefficients {
   double d0 = 0.5;                                // 1/day, steroid factor included
   double recovery = 0.02;                         // 1/day
   double kill = 0.002;                            // uL/(cell day), steroid factor included
+  // Bounded growth: production rho_k (1 - eps_k) divided by 1 + (V_S + V_R) / saturation
+  // (copies/mL); 0 = off, the log-linear model (docs/model.md, "Bounded growth").
+  double saturation = 0;
 };
 
 class ViralKinetics {
@@ -64,15 +67,16 @@ class ViralKinetics {
   long rejected_steps() const { return rejected_; }
 
   // The right-hand side at time t, public for tests (and for Boost.Odeint in them).
-  // The state enters only through N's closed form: the right-hand side depends on t alone,
-  // which lets the stages of a step be evaluated in parallel by the CPU.
+  // In the log-linear model the state enters only through N's closed form: the right-hand side
+  // depends on t alone, which lets the stages of a step be evaluated in parallel by the CPU.
+  // Bounded growth makes it depend on the state (attempt_bounded).
   void rhs(const State& x, State& dxdt, double t) const {
     const double tau = t - pk_.segment_start();
     rhs_at(x, dxdt, t, std::exp(-pk_.k_per_day() * tau), std::exp(-pk_.ke0_per_day() * tau),
            std::exp(-nk_.turnover_per_day() * (t - nk_.segment_start())));
   }
   // The same with e^{-k tau}, e^{-ke0 tau} and e^{-dN tau_N} given.
-  void rhs_at(const State&, State& dxdt, double t, double ek, double ee, double en) const {
+  void rhs_at(const State& x, State& dxdt, double t, double ek, double ee, double en) const {
     double eps_s = 0, eps_r = 0;
     if (pk_.active()) {
       // emax_effect for both strains with one division.
@@ -83,8 +87,18 @@ class ViralKinetics {
       eps_r = emax_ce_over * ds;
     }
     const double loss = coef_.d0 * (1 + coef_.recovery * t) + coef_.kill * nk_.value_from(en);
+    if (bounded_) {
+      const double room = saturation_factor(x);
+      dxdt[0] = coef_.rho_s * (1 - eps_s) * room - loss;
+      dxdt[1] = coef_.rho_r * (1 - eps_r) * room - loss;
+      return;
+    }
     dxdt[0] = coef_.rho_s * (1 - eps_s) - loss;
     dxdt[1] = coef_.rho_r * (1 - eps_r) - loss;
+  }
+  // 1 / (1 + (V_S + V_R) / saturation): 0 once the load overflows, as it should.
+  double saturation_factor(const State& x) const {
+    return 1 / (1 + std::exp(x[0] - ln_saturation_) + std::exp(x[1] - ln_saturation_));
   }
 
   static double log_add(double a, double b) {
@@ -110,6 +124,9 @@ class ViralKinetics {
   // One Dormand-Prince attempt of size h from (t_, x_); returns the scaled error norm and
   // leaves the candidate in x_new_, its derivative in f_new_, exponentials in *_new_.
   double attempt(double h, const Powers& powers);
+  // The same for a right-hand side that depends on the state: the full Dormand-Prince tableau
+  // (the stages in sequence, stage 7 at the new state).
+  double attempt_bounded(double h, const Powers& powers);
 
   const Powers& grid_powers(double h, std::size_t slot);
   const Powers& clipped_powers(double h);
@@ -145,6 +162,8 @@ class ViralKinetics {
   std::size_t segment_step_ = kMemory;  // unclipped steps taken in this segment
   bool use_memory_ = false;
   double tolerance_ = 1e-6;
+  bool bounded_ = false;
+  double ln_saturation_ = 0;
   long steps_ = 0, rejected_ = 0;
 };
 

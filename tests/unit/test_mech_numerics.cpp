@@ -125,7 +125,8 @@ TEST(MechNumerics, DefaultToleranceGlobalErrorOnSampledPatients) {
 
 TEST(MechNumerics, StepsPerSimulatedDayInTheDefaultScenario) {
   // Real patients as the trial simulates them (each stops at its negative visit or day 84).
-  const Scenario sc = testing::scenario_from_yaml("model: mechanistic\n");
+  const Scenario sc =
+      testing::scenario_from_yaml("model: mechanistic\nmechanistic:\n  numerics:\n    integrator: adaptive\n");
   MechanisticPatient m(sc.mechanistic, sc.trial, sc.dropout);
   long steps = 0, rejected = 0;
   double days = 0;
@@ -158,8 +159,10 @@ TEST(MechNumerics, DefaultToleranceChangesAlmostNoPatientRecord) {
   // LLOQ; with readings spread over a few log10 (density ~0.2 per log10 near the LLOQ) that is
   // ~4e-5 per visit, ~0.5 expected among the ~12,000 visits here. Measured: 0. Bound 4
   // (P(Poisson(0.5) > 4) ~ 2e-4).
-  const Scenario fast_sc = testing::scenario_from_yaml("model: mechanistic\n");
-  const Scenario tight_sc = testing::scenario_from_yaml("model: mechanistic\nmechanistic: {numerics: {rtol: 1e-10}}\n");
+  const Scenario fast_sc =
+      testing::scenario_from_yaml("model: mechanistic\nmechanistic: {numerics: {integrator: adaptive}}\n");
+  const Scenario tight_sc =
+      testing::scenario_from_yaml("model: mechanistic\nmechanistic: {numerics: {integrator: adaptive, rtol: 1e-10}}\n");
   MechanisticPatient fast(fast_sc.mechanistic, fast_sc.trial, fast_sc.dropout);
   MechanisticPatient tight(tight_sc.mechanistic, tight_sc.trial, tight_sc.dropout);
   int differ = 0;

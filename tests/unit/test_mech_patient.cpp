@@ -177,7 +177,7 @@ TEST(MechPlausibility, UntreatedDoublingTimeAboutOneDay) {
   std::vector<double> doubling;
   for (std::uint64_t slot = 0; slot < 1000; ++slot) {
     run(m, slot, 0);
-    const auto& c = m.last_kinetics().coefficients();
+    const auto& c = m.last_solver().coefficients();
     const double net = c.rho_s - c.d0 - c.kill * m.last_candidate().nk_cells_per_ul;
     doubling.push_back(net > 0 ? std::log(2.0) / net : INFINITY);
   }
