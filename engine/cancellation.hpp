@@ -2,8 +2,8 @@
 // Stopping a run from outside. A face whose interrupt cannot unwind C++ (R's Ctrl-C is a
 // longjmp, and R may only be polled from its own thread) runs the simulation on a thread of its
 // own inside a CancellationScope and raises the flag; every Monte Carlo run started on that
-// thread then stops at its next chunk of trials and throws RunCancelled, so nothing half-done
-// is published (no output file, no result). Runs outside a scope never look.
+// thread then stops before its next trial and throws RunCancelled, so nothing half-done is
+// published (no output file, no result). Runs outside a scope never look.
 #include <atomic>
 #include <stdexcept>
 

@@ -38,8 +38,8 @@ inline int resolve_threads(int requested) { return requested > 0 ? requested : t
 // k + 2 starts: storage that alternates between even and odd blocks (block = (first - begin) /
 // block_rows) is never written while on_block reads it. With one thread, on_block runs inline.
 // An exception from on_block reaches the caller. Inside a CancellationScope of the calling
-// thread, a raised flag skips the chunks not yet started and throws RunCancelled before the
-// block reaches on_block.
+// thread, a raised flag stops every thread before its next trial and throws RunCancelled
+// before the block reaches on_block.
 // `make_worker()` returns a callable object `w` with `w(std::size_t trial)`; each thread gets
 // its own, so workers may hold scratch buffers without locks.
 template <class MakeWorker, class OnBlock>
@@ -62,9 +62,11 @@ void run_monte_carlo_blocks(std::size_t begin, std::size_t end, std::size_t bloc
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(first, last, 16),
                         [&](const tbb::blocked_range<std::size_t>& r) {
-                          if (cancelled()) return;
                           Worker& worker = workers.local();
-                          for (std::size_t t = r.begin(); t != r.end(); ++t) worker(t);
+                          for (std::size_t t = r.begin(); t != r.end(); ++t) {
+                            if (cancelled()) return;  // a relaxed load: nothing beside a trial
+                            worker(t);
+                          }
                           progress.advance(r.size());
                         });
     });

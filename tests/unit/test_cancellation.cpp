@@ -34,9 +34,11 @@ TEST(Cancellation, ARaisedFlagStopsTheRunBeforeTheBlockIsPublished) {
                      0, 1000000, 1000, {threads, false}, [&] { return CountingWorker{&done, &flag, 2500}; },
                      [&](std::size_t first, std::size_t) { blocks.push_back(first); }),
                  RunCancelled);
-    // Blocks 0 and 1 were whole; block 2 held the raise and stopped within a chunk or so of
-    // trials per thread, far short of the million.
+    // Blocks 0 and 1 were whole; block 2 held the raise, and each thread stopped after the
+    // trial it was simulating, far short of the million.
     EXPECT_EQ(blocks, (std::vector<std::size_t>{0, 1000})) << threads << " threads";
+    // The other thread sees the flag after a trial or a few (a relaxed load; these trials take
+    // nanoseconds), so the bound leaves room rather than demanding exactly one.
     EXPECT_LT(done.load(), 3000u) << threads << " threads";
   }
 }

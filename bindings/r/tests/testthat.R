@@ -1,0 +1,4 @@
+library(testthat)
+library(vtrial)
+
+test_check("vtrial")
