@@ -99,8 +99,8 @@ void check_table_memory(const TrialPlan& plan, std::size_t tables, const std::st
     char text[200];
     std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
     throw std::invalid_argument("simulation.trials: " + command + " keeps every trial's results for each of " +
-                                std::to_string(tables) + " sample sizes in memory, " + text + " here; at most 4.3 GB " +
-                                "(use fewer trials or sample sizes, or vtrial run per N)");
+                                std::to_string(tables) + " sample sizes (in memory, or on disk in its kept blocks), " +
+                                text + " here; at most 4.3 GB (use fewer trials or sample sizes, or vtrial run per N)");
   }
 }
 
