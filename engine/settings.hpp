@@ -108,12 +108,16 @@ class Settings {
 
   // Replay: a copy whose getters answer as this Settings' did, from the values its reads
   // recorded, except the real-valued keys `keys`, which answer with the numbers last given to
-  // set_replayed (checked against each getter's range). A replay never touches the YAML tree
-  // and records nothing, so reading a section again with one trial's draw of its unknowns
-  // costs microseconds, and copies may replay on several threads at once. A path the full read
+  // set_replayed (checked against each getter's range). A replay reads the YAML tree only to
+  // word an error (and for a has() of a path the full read never asked about) and records
+  // nothing, so reading a section again with one trial's draw of its unknowns costs
+  // microseconds, and copies may replay on several threads at once. A path the full read
   // never asked for was absent from the scenario (else finish() would have refused it), so it
   // answers with its fallback.
   Settings replay(std::vector<std::string> keys) const;
+  // A plain copy shares the recorded answers with its source (replays read them); this gives
+  // the copy its own, so later reads through the source cannot change what its replays see.
+  void keep_own_records();
   void set_replayed(std::span<const double> values);
   bool replaying() const { return replay_ != nullptr; }
 

@@ -327,6 +327,11 @@ Settings Settings::replay(std::vector<std::string> keys) const {
   return copy;
 }
 
+void Settings::keep_own_records() {
+  recorded_ = std::make_shared<std::unordered_map<std::string, Recorded>>(*recorded_);
+  has_answers_ = std::make_shared<std::unordered_map<std::string, bool>>(*has_answers_);
+}
+
 void Settings::set_replayed(std::span<const double> values) {
   if (!replay_ || values.size() != replay_->keys.size())
     throw std::logic_error("set_replayed: not a replay, or not one value per replayed key");

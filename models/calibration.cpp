@@ -6,6 +6,7 @@
 #include "engine/random_stream.hpp"
 #include "engine/settings.hpp"
 #include "models/scenario.hpp"
+#include "models/scenario_uncertainty.hpp"
 
 namespace vtrial {
 namespace {
@@ -64,6 +65,15 @@ std::shared_ptr<const CalibrationSpec> read_calibration(Settings& s, const Scena
     spec->cohort = std::max(spec->cohort, t.patients);
     spec->targets.push_back(t);
   }
+  // The posterior's quantiles keep every trial's drawn values, statistics and weight.
+  const double bytes = static_cast<double>(sc.simulation.trials) * 8.0 *
+                       static_cast<double>(sc.uncertainty->keys.size() + spec->targets.size() + 1);
+  if (bytes > 4.0 * (1ULL << 30))
+    s.fail("simulation.trials", "a calibrated run keeps " + std::to_string(sc.uncertainty->keys.size() +
+                                                                            spec->targets.size() + 1) +
+                                    " values per trial for the posterior, " +
+                                    std::to_string(static_cast<long long>(bytes / 1e9)) +
+                                    " GB here; at most 4.3 GB (use fewer trials)");
   return spec;
 }
 

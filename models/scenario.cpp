@@ -122,7 +122,16 @@ Scenario read_scenario(Settings& s) {
 
   // Every /trials column once: an endpoint called like a family value, like a trial column
   // stem, or two that meet after their comparison suffix, would collide in the file.
-  const auto columns = TrialAnalysis(sc).schema().columns;
+  const auto schema = TrialAnalysis(sc).schema();
+  const auto& columns = schema.columns;
+  // The null twin's columns (analysis.type1_error) are <value>_null_reject: a value named
+  // "<other>_null" would write one of them.
+  if (sc.analysis.type1_error)
+    for (const auto& p : schema.power)
+      for (const auto& c : columns)
+        if (c.name == p.name + "_null_reject")
+          s.fail("analysis.type1_error", "the type-I error of '" + p.name + "' would write the column '" + c.name +
+                                             "', which a result already writes; rename that endpoint (not *_null)");
   for (std::size_t i = 0; i < columns.size(); ++i)
     for (std::size_t j = i + 1; j < columns.size(); ++j)
       if (columns[i].name == columns[j].name)

@@ -171,6 +171,7 @@ std::shared_ptr<const ScenarioUncertainty> read_uncertainty(Settings& s,
 void check_uncertain_scenario(Settings& s, Scenario& sc) {
   // The replay needs the finished full read: every key has been asked for by now.
   auto full = std::make_shared<Settings>(s);
+  full->keep_own_records();
   auto u = std::make_shared<ScenarioUncertainty>(*sc.uncertainty);
   u->settings = full;
   sc.uncertainty = u;

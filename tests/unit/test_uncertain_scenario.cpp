@@ -185,6 +185,23 @@ TEST(UncertainScenario, BadCalibrationTargetsAreRefused) {
   expect_refused(u + "calibration: {targets: [{statistic: share_negative_by_day, value: 0.5, sd: 0.1}]}\n",
                  "needs 'day'");
   expect_refused(u + "calibration: {targets: [{statistic: median_days_to_negative, value: 21}]}\n", "needs 'sd'");
+  // The posterior keeps 8 bytes per trial for the key, each target and the weight: 6 x 10^8 x 8.
+  expect_refused(std::string("model: parametric\nsimulation: {trials: 100000000}\n") +
+                     "uncertainty: {priors: [{key: parametric.control.median_days_to_negative, "
+                     "distribution: uniform, low: 10, high: 40}]}\ncalibration: {targets: ["
+                     "{statistic: median_days_to_negative, value: 21, sd: 2, name: a}, "
+                     "{statistic: median_days_to_negative, value: 21, sd: 2, name: b}, "
+                     "{statistic: median_days_to_negative, value: 21, sd: 2, name: c}, "
+                     "{statistic: median_days_to_negative, value: 21, sd: 2, name: d}]}\n",
+                 "simulation.trials: a calibrated run keeps 6 values per trial");
+}
+
+TEST(UncertainScenario, TheNullTwinsColumnsMayNotMeetAResultsColumns) {
+  expect_refused(kParametric +
+                     "analysis: {type1_error: true}\nendpoints:\n"
+                     "  - {name: x, outcome: time_to_negative, test: logrank}\n"
+                     "  - {name: x_null, outcome: time_to_negative, test: cox_wald}\n",
+                 "would write the column 'x_null_reject'");
 }
 
 // Y ~ Bernoulli(X), X ~ U(0, 1) in 10 bins: E[Y | bin b] = (b + 0.5) / 10, so the binned share is
