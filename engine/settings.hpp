@@ -10,9 +10,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
-#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>

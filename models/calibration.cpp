@@ -69,11 +69,10 @@ std::shared_ptr<const CalibrationSpec> read_calibration(Settings& s, const Scena
   const double bytes = static_cast<double>(sc.simulation.trials) * 8.0 *
                        static_cast<double>(sc.uncertainty->keys.size() + spec->targets.size() + 1);
   if (bytes > 4.0 * (1ULL << 30))
-    s.fail("simulation.trials", "a calibrated run keeps " + std::to_string(sc.uncertainty->keys.size() +
-                                                                            spec->targets.size() + 1) +
-                                    " values per trial for the posterior, " +
-                                    std::to_string(static_cast<long long>(bytes / 1e9)) +
-                                    " GB here; at most 4.3 GB (use fewer trials)");
+    s.fail("simulation.trials",
+           "a calibrated run keeps " + std::to_string(sc.uncertainty->keys.size() + spec->targets.size() + 1) +
+               " values per trial for the posterior, " + std::to_string(static_cast<long long>(bytes / 1e9)) +
+               " GB here; at most 4.3 GB (use fewer trials)");
   return spec;
 }
 
