@@ -12,6 +12,7 @@ namespace vtrial {
 
 JointPrior::JointPrior(std::vector<PriorDistribution> marginals, std::vector<double> correlation)
     : marginals_(std::move(marginals)) {
+  for (PriorDistribution& m : marginals_) m.prepare();
   const std::size_t k = marginals_.size();
   if (correlation.empty()) return;
   if (correlation.size() != k * k) throw std::invalid_argument("the correlation matrix must be k x k");

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "engine/uncertainty/tabulated_quantile.hpp"
+
 namespace vtrial {
 namespace {
 
@@ -94,8 +96,10 @@ double PriorDistribution::untruncated_quantile(double u) const {
     case PriorFamily::uniform:
       return a + u * (b - a);
     case PriorFamily::beta:
+      if (prepared_ && prepared_->inverse && u > 0 && u < 1) return (*prepared_->inverse)(u);
       return boost_quantile(Beta(a, b), u, 0.0, 1.0);
     case PriorFamily::gamma:
+      if (prepared_ && prepared_->inverse && u > 0 && u < 1) return (*prepared_->inverse)(u);
       return boost_quantile(Gamma(a, b), u, 0.0, kInf);
     case PriorFamily::discrete: {
       // The smallest value whose cumulative weight reaches u (values are sorted at load).
@@ -112,19 +116,46 @@ double PriorDistribution::untruncated_quantile(double u) const {
 
 bool PriorDistribution::truncated() const { return std::isfinite(lower) || std::isfinite(upper); }
 
+// For a discrete prior, the mass at or above lower: what lies below is F(lower-).
+double PriorDistribution::below_lower() const {
+  return family == PriorFamily::discrete ? cdf(std::nextafter(lower, -kInf)) : cdf(lower);
+}
+
 double PriorDistribution::kept_mass() const {
   if (!truncated()) return 1.0;
-  // For a discrete prior, the values at or above lower: the mass below lower is F(lower-).
-  const double below = family == PriorFamily::discrete ? cdf(std::nextafter(lower, -kInf)) : cdf(lower);
-  return cdf(upper) - below;
+  return cdf(upper) - below_lower();
 }
 
 double PriorDistribution::quantile(double u) const {
   if (!truncated()) return untruncated_quantile(u);
-  const double below = family == PriorFamily::discrete ? cdf(std::nextafter(lower, -kInf)) : cdf(lower);
-  const double x = untruncated_quantile(below + u * (cdf(upper) - below));
+  const double below = prepared_ ? prepared_->below : below_lower();
+  const double above = prepared_ ? prepared_->above : cdf(upper);
+  const double x = untruncated_quantile(below + u * (above - below));
   // Rounding in F and F^-1 can land a hair outside [lower, upper].
   return std::clamp(x, lower, upper);
+}
+
+void PriorDistribution::prepare() {
+  prepared_.reset();  // the exact functions below, not a previous preparation
+  auto ready = std::make_shared<Prepared>();
+  if (truncated()) {
+    ready->below = below_lower();
+    ready->above = cdf(upper);
+  }
+  const double alpha = a, beta = b;
+  if (family == PriorFamily::beta)
+    ready->inverse = std::make_shared<TabulatedQuantile>(
+        [=](double x) { return boost::math::cdf(Beta(alpha, beta), x); },
+        [=](double x) { return boost::math::cdf(boost::math::complement(Beta(alpha, beta), x)); },
+        [=](double x) { return boost::math::pdf(Beta(alpha, beta), x); },
+        [=](double u) { return boost::math::quantile(Beta(alpha, beta), u); });
+  if (family == PriorFamily::gamma)
+    ready->inverse = std::make_shared<TabulatedQuantile>(
+        [=](double x) { return boost::math::cdf(Gamma(alpha, beta), x); },
+        [=](double x) { return boost::math::cdf(boost::math::complement(Gamma(alpha, beta), x)); },
+        [=](double x) { return boost::math::pdf(Gamma(alpha, beta), x); },
+        [=](double u) { return boost::math::quantile(Gamma(alpha, beta), u); });
+  prepared_ = std::move(ready);
 }
 
 double PriorDistribution::support_low() const {
