@@ -18,8 +18,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kSampleDays = 0.25;  // trajectory resolution
 
-double lognormal_factor(double cv, double z) { return std::exp(std::sqrt(std::log1p(cv * cv)) * z); }
-
 // boost's normal distribution keeps no state between draws, so one serves every stream.
 double standard_normal(RandomStream& stream) { return boost::random::normal_distribution<double>(0.0, 1.0)(stream); }
 
@@ -37,6 +35,7 @@ std::unique_ptr<PatientModel> make_mechanistic_patient(const Scenario& scenario,
 MechanisticPatient::MechanisticPatient(const MechanisticParams& params, const TrialDesign& design,
                                        const DropoutParams& dropout, std::vector<MechanisticTreatment> arms)
     : params_(params),
+      scales_(params_),
       arms_(std::move(arms)),
       log10_lloq_(std::log10(params.assay.lloq_copies_per_ml)),
       protocol_(design, dropout, params) {
@@ -69,19 +68,18 @@ void MechanisticPatient::setup_patient(const PatientKey& key, const MechanisticT
   const double g = (1 + p.steroid.reference_mg_per_day / p.steroid.p50_mg_per_day) /
                    (1 + c.prednisone_mg_per_day / p.steroid.p50_mg_per_day);
   KineticsCoefficients coef;
-  coef.rho_s = p.virus.rho_per_day * lognormal_factor(p.virus.rho_cv, z_rho);
+  coef.rho_s = p.virus.rho_per_day * std::exp(scales_.rho * z_rho);
   coef.rho_r = p.resistance.fitness * coef.rho_s;
-  coef.ec50_s = p.gcv.ec50_mg_per_l * lognormal_factor(p.gcv.ec50_cv, z_ec50);
+  coef.ec50_s = p.gcv.ec50_mg_per_l * std::exp(scales_.ec50 * z_ec50);
   coef.ec50_r = p.resistance.fold_shift * coef.ec50_s;
   coef.emax = p.gcv.emax;
-  coef.d0 = g * p.virus.d0_per_day * lognormal_factor(p.virus.d0_cv, z_d0);
+  coef.d0 = g * p.virus.d0_per_day * std::exp(scales_.d0 * z_d0);
   coef.recovery = p.virus.recovery_per_day;
-  coef.kill = g * p.nk.kill_rate * lognormal_factor(p.nk.kill_cv, z_kill);
+  coef.kill = g * p.nk.kill_rate * std::exp(scales_.kill * z_kill);
   coef.saturation = p.virus.saturation_copies_per_ml;
 
-  const double cl_l_per_h =
-      p.gcv.cl_l_per_h_per_ml_min * c.creatinine_clearance_ml_min * lognormal_factor(p.gcv.cl_cv, z_cl);
-  const double v_l = p.gcv.v_l_per_kg * c.weight_kg * lognormal_factor(p.gcv.v_cv, z_v);
+  const double cl_l_per_h = p.gcv.cl_l_per_h_per_ml_min * c.creatinine_clearance_ml_min * std::exp(scales_.cl * z_cl);
+  const double v_l = p.gcv.v_l_per_kg * c.weight_kg * std::exp(scales_.v * z_v);
   const double k_per_day = 24 * cl_l_per_h / v_l;
   const double ke0_per_day = std::log(2.0) / (p.gcv.triphosphate_half_life_hours / 24);
   const double interval_days = protocol_.dose_interval_days(), infusion_days = protocol_.infusion_days();
@@ -133,7 +131,7 @@ void MechanisticPatient::start_patient(const PatientKey& key, const Il2Effect& i
       p.lupus.time_constant_days, p.lupus.cmv_points_per_log10, candidate_.log10_viral_load);
 
   assay_.reseed({key.seed, key.trial, key.slot, purpose_id(StreamPurpose::assay)});
-  nk_baseline_ = measure_nk(candidate_.nk_cells_per_ul, p.nk.measurement_cv, standard_normal(assay_));
+  nk_baseline_ = measure_nk(candidate_.nk_cells_per_ul, scales_.nk_measurement, standard_normal(assay_));
 
   // Cytopenias accrue hazard per day of exposure; IL-2 reactions per injection.
   const double neutropenia_rate =
@@ -182,7 +180,7 @@ void MechanisticPatient::simulate(const PatientKey& key, PatientRecord& out, Tra
   {
     RandomStream screening = slot_stream(key, StreamPurpose::screening);
     std::uint32_t screened = 0;
-    candidate_ = screen_until_eligible(screening, params_, screened);
+    candidate_ = screen_until_eligible(screening, params_, scales_, screened);
     out.screened = screened;
   }
   protocol_.start(key, treatment);
@@ -273,7 +271,7 @@ void MechanisticPatient::on_negative(double t) {
 }
 
 double MechanisticPatient::measure_nk_now() {
-  return measure_nk(kinetics_.nk(), params_.nk.measurement_cv, standard_normal(assay_));
+  return measure_nk(kinetics_.nk(), scales_.nk_measurement, standard_normal(assay_));
 }
 
 double MechanisticPatient::assess_lupus(double t) {

@@ -13,6 +13,7 @@
 
 #include "engine/random_stream.hpp"
 #include "models/mechanistic/kinetics_solver.hpp"
+#include "models/mechanistic/lognormal_scales.hpp"
 #include "models/mechanistic/lupus_activity.hpp"
 #include "models/mechanistic/population.hpp"
 #include "models/mechanistic/protocol.hpp"
@@ -89,6 +90,7 @@ class MechanisticPatient final : public PatientModel {
   void record_point(double observed_viral_load, double sledai) const;
 
   MechanisticParams params_;
+  LognormalScales scales_;
   std::vector<MechanisticTreatment> arms_;
   std::vector<Il2Effect> il2_;  // per arm
   double ln10_ = std::log(10.0);

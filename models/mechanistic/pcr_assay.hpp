@@ -18,8 +18,9 @@ inline PcrResult measure_pcr(double true_log10_copies_per_ml, double log10_sd, d
   return {y, y < log10_lloq};
 }
 
-inline double measure_nk(double true_cells_per_ul, double cv, double z) {
-  return true_cells_per_ul * std::exp(std::sqrt(std::log1p(cv * cv)) * z);
+// `log_sd`: the error's SD on the log scale, sqrt(ln(1 + CV^2)) (LognormalScales::nk_measurement).
+inline double measure_nk(double true_cells_per_ul, double log_sd, double z) {
+  return true_cells_per_ul * std::exp(log_sd * z);
 }
 
 }  // namespace vtrial

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "engine/random_stream.hpp"
+#include "models/mechanistic/lognormal_scales.hpp"
 #include "models/mechanistic/mechanistic_params.hpp"
 
 namespace vtrial {
@@ -27,6 +28,8 @@ struct Candidate {
 
 // Every candidate consumes the same draws whatever its characteristics, so a candidate's
 // values never depend on why an earlier one failed.
+// `scales`: LognormalScales(params), which a caller drawing many candidates keeps.
+Candidate draw_candidate(RandomStream& stream, const MechanisticParams& params, const LognormalScales& scales);
 Candidate draw_candidate(RandomStream& stream, const MechanisticParams& params);
 bool is_eligible(const Candidate& c, const MechanisticParams& params);
 
@@ -37,7 +40,7 @@ double estimated_eligible_share(const MechanisticParams& params, std::uint32_t c
 
 // Draws candidates from `stream` until one is eligible; `screened` = how many were drawn.
 // Throws std::domain_error if none of max_candidates is eligible (impossible settings).
-Candidate screen_until_eligible(RandomStream& stream, const MechanisticParams& params, std::uint32_t& screened,
-                                std::uint32_t max_candidates = 100000);
+Candidate screen_until_eligible(RandomStream& stream, const MechanisticParams& params, const LognormalScales& scales,
+                                std::uint32_t& screened, std::uint32_t max_candidates = 100000);
 
 }  // namespace vtrial
