@@ -95,9 +95,15 @@ struct TrialWorker {
     // Kept trials are written out patient by patient, so their records are complete; the
     // others fill only what the analysis reads.
     const bool keep = kept && t < kept->size();
-    if (uncertain)
-      simulator.rebind(uncertain->for_trial(t), uncertain->changes_model(), uncertain->changes_enrollment());
-    if (null && uncertain) null->rebind(uncertain->for_trial_again());
+    // A trial whose draw is the previous one's (a point mass, a discrete prior's repeat) keeps the
+    // patient model and enrollment process built for it.
+    if (uncertain) {
+      const Scenario& drawn = uncertain->for_trial(t);
+      if (uncertain->changed()) {
+        simulator.rebind(drawn, uncertain->changes_model(), uncertain->changes_enrollment());
+        if (null) null->rebind(drawn);
+      }
+    }
     const auto records = simulator.simulate(t, largest, nullptr, keep ? OutputRequest{} : analysis.outputs_read());
     const auto null_records = null ? null->simulator.simulate(t, largest, nullptr, analysis.outputs_read())
                                    : std::span<const PatientRecord>{};

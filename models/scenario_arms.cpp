@@ -66,6 +66,9 @@ void read_arms_and_treatments(Settings& s, Scenario& sc) {
       sc.treatments.push_back(t);
     }
   }
+  // A trial's draw of the unknowns (real-valued keys) changes treatments only: the ratios and
+  // the block, integers, were read and checked at load and stay in sc.block_size.
+  if (s.replaying()) return;
   std::vector<std::int64_t> ratios;
   for (const auto& a : sc.arms) ratios.push_back(a.ratio);
   // A default block that cannot be is the ratios' fault, not the (unwritten) block size's.
@@ -75,7 +78,6 @@ void read_arms_and_treatments(Settings& s, Scenario& sc) {
     s.fail("arms", "the ratios' sum in lowest terms is " + std::to_string(fallback) +
                        ", more than a block of 1000 can hold; use smaller ratios");
   sc.block_size = s.integer("randomization.block_size", fallback, 2, 1000);
-  if (s.replaying()) return;  // a trial's draw of the unknowns: the ratios and block were checked at load
   try {
     BlockDesign check(ratios, sc.block_size);
   } catch (const std::invalid_argument& e) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -233,14 +234,21 @@ const Scenario& UncertainScenario::with_values(std::span<const double> values) {
   std::copy(values.begin(), values.end(), values_.begin());
   replay_.set_replayed(values_);
   read_patient_population(replay_, scenario_, parts_);
+  read_values_ = values_;
+  changed_ = true;
   return scenario_;
 }
 
 const Scenario& UncertainScenario::for_trial(std::uint64_t trial) {
   scenario_.uncertainty->prior.draw(scenario_.simulation.seed, trial, purpose_id(StreamPurpose::parameter_draw),
                                     values_);
+  // Compared bit for bit (a -0 is not a 0 to every formula): the same bits read the same scenario.
+  changed_ = read_values_.size() != values_.size() ||
+             std::memcmp(read_values_.data(), values_.data(), values_.size() * sizeof(double)) != 0;
+  if (!changed_) return scenario_;
   replay_.set_replayed(values_);
   read_patient_population(replay_, scenario_, parts_);
+  read_values_ = values_;
   return scenario_;
 }
 

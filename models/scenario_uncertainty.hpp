@@ -47,6 +47,9 @@ class UncertainScenario {
 
   // Trial `trial`'s scenario (valid until the next call) and its drawn values.
   const Scenario& for_trial(std::uint64_t trial);
+  // Whether the last for_trial drew other values than the one before (false: the same scenario,
+  // as every trial of a point-mass prior has, so what was built from it still holds).
+  bool changed() const { return changed_; }
   // The scenario of the last for_trial call.
   const Scenario& for_trial_again() const { return scenario_; }
   // The scenario with the given values (one per key), for checks and tests.
@@ -61,6 +64,8 @@ class UncertainScenario {
   Settings replay_;
   unsigned parts_;  // of the population the keys are in
   std::vector<double> values_;
+  std::vector<double> read_values_;  // what scenario_ was last read with; empty: not read yet
+  bool changed_ = true;
 };
 
 }  // namespace vtrial

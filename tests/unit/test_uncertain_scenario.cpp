@@ -60,6 +60,32 @@ TEST(UncertainScenario, AReplayAtTheScenarioValuesRebuildsTheSamePopulation) {
   EXPECT_EQ(moved.mechanistic.nk.turnover_per_day, sc.mechanistic.nk.turnover_per_day);
 }
 
+// A trial whose draw repeats the previous one's keeps the scenario (and the simulator keeps the
+// model built from it): changed() says which trials read it again.
+TEST(UncertainScenario, OnlyADrawThatDiffersReadsThePopulationAgain) {
+  UncertainScenario point(scenario_from_yaml(
+      kParametric + "uncertainty: {priors: [{key: parametric.il2.hazard_ratio, distribution: fixed, value: 1.5}]}\n"));
+  point.for_trial(0);
+  EXPECT_TRUE(point.changed());  // the first read
+  for (std::uint64_t t = 1; t < 20; ++t) {
+    EXPECT_EQ(point.for_trial(t).parametric.il2_hazard_ratio, 1.5);
+    EXPECT_FALSE(point.changed()) << t;
+  }
+  UncertainScenario two(scenario_from_yaml(kParametric +
+                                           "uncertainty: {priors: [{key: parametric.il2.hazard_ratio, distribution: "
+                                           "discrete, values: [1, 2], weights: [0.5, 0.5]}]}\n"));
+  double previous = std::nan("");
+  int repeats = 0;
+  for (std::uint64_t t = 0; t < 200; ++t) {
+    const double hr = two.for_trial(t).parametric.il2_hazard_ratio;
+    EXPECT_EQ(hr, two.values()[0]);
+    EXPECT_EQ(two.changed(), hr != previous) << t;
+    repeats += hr == previous ? 1 : 0;
+    previous = hr;
+  }
+  EXPECT_GT(repeats, 50);  // about half of 199: the check above saw both cases
+}
+
 TEST(UncertainScenario, APointMassPriorGivesExactlyTheRunWithoutIt) {
   const auto plain = run(kParametric);
   const auto point = run(
