@@ -65,14 +65,22 @@ std::shared_ptr<const CalibrationSpec> read_calibration(Settings& s, const Scena
     spec->cohort = std::max(spec->cohort, t.patients);
     spec->targets.push_back(t);
   }
-  // The posterior's quantiles keep every trial's drawn values, statistics and weight.
-  const double bytes = static_cast<double>(sc.simulation.trials) * 8.0 *
-                       static_cast<double>(sc.uncertainty->keys.size() + spec->targets.size() + 1);
-  if (bytes > 4.0 * (1ULL << 30))
-    s.fail("simulation.trials",
-           "a calibrated run keeps " + std::to_string(sc.uncertainty->keys.size() + spec->targets.size() + 1) +
-               " values per trial for the posterior, " + std::to_string(static_cast<long long>(bytes / 1e9)) +
-               " GB here; at most 4.3 GB (use fewer trials)");
+  // The posterior's quantiles keep every trial's drawn values, statistics and weight (8 bytes
+  // each, up to twice that while the vectors grow), and summarizing one value sorts 48 bytes per
+  // trial of pairs and copies beside them (engine/uncertainty/posterior_tally.cpp).
+  const std::size_t kept = sc.uncertainty->keys.size() + spec->targets.size() + 1;
+  const double per_trial = 16.0 * static_cast<double>(kept) + 48.0;
+  const double limit = 4.0 * (1ULL << 30);
+  const double bytes = static_cast<double>(sc.simulation.trials) * per_trial;
+  if (bytes > limit) {
+    std::ostringstream gb;
+    gb.precision(3);
+    gb << bytes / 1e9;
+    s.fail("simulation.trials", "a calibrated run keeps " + std::to_string(kept) +
+                                    " values per trial for the posterior, up to " + gb.str() +
+                                    " GB of memory here; at most 4.29 GB, so at most " +
+                                    std::to_string(static_cast<long long>(limit / per_trial)) + " trials");
+  }
   return spec;
 }
 

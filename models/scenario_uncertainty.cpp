@@ -232,6 +232,7 @@ UncertainScenario::UncertainScenario(const UncertainScenario& other)
 
 const Scenario& UncertainScenario::with_values(std::span<const double> values) {
   std::copy(values.begin(), values.end(), values_.begin());
+  read_values_.clear();  // a read that throws leaves scenario_ part rewritten: never reuse it
   replay_.set_replayed(values_);
   read_patient_population(replay_, scenario_, parts_);
   read_values_ = values_;
@@ -246,6 +247,7 @@ const Scenario& UncertainScenario::for_trial(std::uint64_t trial) {
   changed_ = read_values_.size() != values_.size() ||
              std::memcmp(read_values_.data(), values_.data(), values_.size() * sizeof(double)) != 0;
   if (!changed_) return scenario_;
+  read_values_.clear();  // as in with_values
   replay_.set_replayed(values_);
   read_patient_population(replay_, scenario_, parts_);
   read_values_ = values_;

@@ -96,10 +96,10 @@ double PriorDistribution::untruncated_quantile(double u) const {
     case PriorFamily::uniform:
       return a + u * (b - a);
     case PriorFamily::beta:
-      if (prepared_ && prepared_->inverse && u > 0 && u < 1) return (*prepared_->inverse)(u);
+      if (const Prepared* p = ready(); p && p->inverse && u > 0 && u < 1) return (*p->inverse)(u);
       return boost_quantile(Beta(a, b), u, 0.0, 1.0);
     case PriorFamily::gamma:
-      if (prepared_ && prepared_->inverse && u > 0 && u < 1) return (*prepared_->inverse)(u);
+      if (const Prepared* p = ready(); p && p->inverse && u > 0 && u < 1) return (*p->inverse)(u);
       return boost_quantile(Gamma(a, b), u, 0.0, kInf);
     case PriorFamily::discrete: {
       // The smallest value whose cumulative weight reaches u (values are sorted at load).
@@ -128,16 +128,32 @@ double PriorDistribution::kept_mass() const {
 
 double PriorDistribution::quantile(double u) const {
   if (!truncated()) return untruncated_quantile(u);
-  const double below = prepared_ ? prepared_->below : below_lower();
-  const double above = prepared_ ? prepared_->above : cdf(upper);
+  const Prepared* p = ready();
+  const double below = p ? p->below : below_lower();
+  const double above = p ? p->above : cdf(upper);
   const double x = untruncated_quantile(below + u * (above - below));
   // Rounding in F and F^-1 can land a hair outside [lower, upper].
   return std::clamp(x, lower, upper);
 }
 
+const PriorDistribution::Prepared* PriorDistribution::ready() const {
+  const Prepared* p = prepared_.get();
+  // A discrete prior's F lives in its values and weights, which are not compared: it computes
+  // its truncation per draw (a short loop).
+  if (p && family != PriorFamily::discrete && p->family == family && p->a == a && p->b == b && p->lower == lower &&
+      p->upper == upper)
+    return p;
+  return nullptr;
+}
+
 void PriorDistribution::prepare() {
   prepared_.reset();  // the exact functions below, not a previous preparation
   auto ready = std::make_shared<Prepared>();
+  ready->family = family;
+  ready->a = a;
+  ready->b = b;
+  ready->lower = lower;
+  ready->upper = upper;
   if (truncated()) {
     ready->below = below_lower();
     ready->above = cdf(upper);

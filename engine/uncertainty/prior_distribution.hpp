@@ -49,16 +49,21 @@ struct PriorDistribution {
 
   // Readies the prior for many draws: the truncation's F(lower), F(upper) once, and for the beta
   // and gamma families a tabulated inverse (tabulated_quantile.hpp) in place of Boost.Math's,
-  // about 4 times faster, the same root of F(x) = u. Call after the parameters are set; a
-  // prior not prepared draws the same values, more slowly.
+  // about 4 times faster, the same root of F(x) = u. A prior not prepared, or whose parameters
+  // changed since, draws the same values the slow way.
   void prepare();
 
  private:
   struct Prepared {
     std::shared_ptr<const TabulatedQuantile> inverse;  // beta, gamma
     double below = 0, above = 1;                       // F(lower-), F(upper)
+    // The parameters it was prepared for: a copy whose parameters were changed since draws
+    // exactly, as if not prepared.
+    PriorFamily family = PriorFamily::fixed;
+    double a = 0, b = 0, lower = 0, upper = 0;
   };
   std::shared_ptr<const Prepared> prepared_;
+  const Prepared* ready() const;
   double below_lower() const;
 };
 

@@ -1,6 +1,7 @@
 #include "engine/uncertainty/tabulated_quantile.hpp"
 
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <utility>
 
@@ -10,10 +11,16 @@ TabulatedQuantile::TabulatedQuantile(std::function<double(double)> cdf, std::fun
                                      std::function<double(double)> pdf, std::function<double(double)> exact_inverse)
     : cdf_(std::move(cdf)), upper_tail_(std::move(upper_tail)), pdf_(std::move(pdf)), exact_(std::move(exact_inverse)) {
   for (int i = 1; i < kCells; ++i) {
-    x_[i] = exact_(static_cast<double>(i) / kCells);
-    const double density = pdf_(x_[i]);
-    // A cell with a zero or infinite density at an end has no usable slope: it falls back.
-    slope_[i] = density > 0 && std::isfinite(density) ? 1 / density : std::numeric_limits<double>::quiet_NaN();
+    // A cell with a zero or infinite density at an end, or an end the distribution's functions
+    // refuse (Boost throws where a density overflows, as beta(2, 0.1) near 1), has no usable
+    // slope: its draws use the exact inverse.
+    slope_[i] = std::numeric_limits<double>::quiet_NaN();
+    try {
+      x_[i] = exact_(static_cast<double>(i) / kCells);
+      const double density = pdf_(x_[i]);
+      if (std::isfinite(x_[i]) && density > 0 && std::isfinite(density)) slope_[i] = 1 / density;
+    } catch (const std::exception&) {
+    }
   }
 }
 
@@ -31,14 +38,17 @@ double TabulatedQuantile::operator()(double u) const {
   // F(x) - u; above the median as (1 - u) - (1 - F(x)), where 1 - u is exact.
   const bool upper = u > 0.5;
   const double v = 1 - u;
-  for (int step = 0; step < 8; ++step) {
-    const double f = upper ? v - upper_tail_(x) : cdf_(x) - u;
-    if (f == 0) return x;
-    (f < 0 ? lo : hi) = x;
-    double next = x - f / pdf_(x);
-    if (!(next >= lo && next <= hi)) next = 0.5 * (lo + hi);
-    if (std::fabs(next - x) <= 4 * std::numeric_limits<double>::epsilon() * std::fabs(x)) return next;
-    x = next;
+  try {
+    for (int step = 0; step < 8; ++step) {
+      const double f = upper ? v - upper_tail_(x) : cdf_(x) - u;
+      if (f == 0) return x;
+      (f < 0 ? lo : hi) = x;
+      double next = x - f / pdf_(x);
+      if (!(next >= lo && next <= hi)) next = 0.5 * (lo + hi);
+      if (std::fabs(next - x) <= 4 * std::numeric_limits<double>::epsilon() * std::fabs(x)) return next;
+      x = next;
+    }
+  } catch (const std::exception&) {  // a function refusing a point inside the cell: the exact inverse decides
   }
   return exact_(u);
 }
