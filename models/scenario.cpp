@@ -6,9 +6,9 @@
 #include <sstream>
 
 #include "engine/settings.hpp"
+#include "models/calibration.hpp"
 #include "models/scenario_analysis.hpp"
 #include "models/scenario_arms.hpp"
-#include "models/calibration.hpp"
 #include "models/scenario_uncertainty.hpp"
 #include "models/trial_analysis.hpp"
 

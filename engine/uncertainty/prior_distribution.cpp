@@ -32,6 +32,15 @@ double boost_quantile(const Distribution& d, double u, double at_zero, double at
   return boost::math::quantile(d, u);
 }
 
+// The tabulated inverse of a Boost.Math distribution (kept by value in each function).
+template <class Distribution>
+std::shared_ptr<const TabulatedQuantile> tabulated(const Distribution& d) {
+  return std::make_shared<TabulatedQuantile>([d](double x) { return boost::math::cdf(d, x); },
+                                             [d](double x) { return boost::math::cdf(boost::math::complement(d, x)); },
+                                             [d](double x) { return boost::math::pdf(d, x); },
+                                             [d](double u) { return boost::math::quantile(d, u); });
+}
+
 std::string number(double x) {
   std::ostringstream out;
   out.precision(10);
@@ -158,19 +167,8 @@ void PriorDistribution::prepare() {
     ready->below = below_lower();
     ready->above = cdf(upper);
   }
-  const double alpha = a, beta = b;
-  if (family == PriorFamily::beta)
-    ready->inverse = std::make_shared<TabulatedQuantile>(
-        [=](double x) { return boost::math::cdf(Beta(alpha, beta), x); },
-        [=](double x) { return boost::math::cdf(boost::math::complement(Beta(alpha, beta), x)); },
-        [=](double x) { return boost::math::pdf(Beta(alpha, beta), x); },
-        [=](double u) { return boost::math::quantile(Beta(alpha, beta), u); });
-  if (family == PriorFamily::gamma)
-    ready->inverse = std::make_shared<TabulatedQuantile>(
-        [=](double x) { return boost::math::cdf(Gamma(alpha, beta), x); },
-        [=](double x) { return boost::math::cdf(boost::math::complement(Gamma(alpha, beta), x)); },
-        [=](double x) { return boost::math::pdf(Gamma(alpha, beta), x); },
-        [=](double u) { return boost::math::quantile(Gamma(alpha, beta), u); });
+  if (family == PriorFamily::beta) ready->inverse = tabulated(Beta(a, b));
+  if (family == PriorFamily::gamma) ready->inverse = tabulated(Gamma(a, b));
   prepared_ = std::move(ready);
 }
 
